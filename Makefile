@@ -1,0 +1,55 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is set up here.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test lint format bench setup db courses translations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the declared dependencies change.
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	@if ls lms/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel compile --use-fuzzy -q -d lms/translations; fi
+
+db: setup
+	$(FLASK) db upgrade
+
+courses: db
+	$(FLASK) courses import
+
+run: db
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check lms tests bench wsgi.py
+	$(BIN)/ruff format --check lms tests bench wsgi.py
+
+format: setup
+	$(BIN)/ruff format lms tests bench wsgi.py
+	$(BIN)/ruff check --fix lms tests bench wsgi.py
+
+test: setup lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: db
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# Extract strings for translators: `make messages`, then edit lms/translations/*/LC_MESSAGES/messages.po
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o lms/translations/messages.pot .
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,90 @@
+"""People who use the platform and the participation profile the centre reports on."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms.extensions import db
+from lms.policy import Role
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def enum_column(enum_class: type[enum.Enum], **kwargs):
+    """Store the enum's value (not its name) with a CHECK constraint on every database."""
+    return mapped_column(
+        Enum(
+            enum_class,
+            values_callable=lambda members: [m.value for m in members],
+            native_enum=False,
+            create_constraint=True,
+            length=32,
+            name=enum_class.__name__.lower(),
+        ),
+        **kwargs,
+    )
+
+
+class Gender(enum.StrEnum):
+    WOMAN = "woman"
+    MAN = "man"
+    ANOTHER = "another"
+    UNSTATED = "unstated"
+
+
+class ProfileRole(enum.StrEnum):
+    FACULTY = "faculty"
+    LEADER = "leader-administrator"
+    POLICY_MAKER = "policy-maker"
+    OTHER = "other"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = enum_column(Role, default=Role.LEARNER, index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    gender: Mapped[Gender] = enum_column(Gender, default=Gender.UNSTATED, index=True)
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    institution: Mapped[str] = mapped_column(String(200), default="")
+    profile_role: Mapped[ProfileRole] = enum_column(ProfileRole, default=ProfileRole.OTHER)
+    # Changes whenever the password does: old sessions and reset links stop working.
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
+    last_login_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+    # Flask-Login uses these two.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def set_password(self, password: str) -> None:
+        """Hash with scrypt and invalidate every other session and pending reset link."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.session_token = secrets.token_hex(16)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_usable_password(self) -> bool:
+        return bool(self.password_hash)

@@ -1,0 +1,40 @@
+"""Rules for a person's name as it will be printed on a certificate.
+
+Names are kept exactly as typed in any script, but normalised to NFC so that the same name typed
+on two keyboards compares equal, and stripped of characters that could disguise it: control
+characters and bidirectional overrides/isolates (used to make text display in a misleading order).
+Zero-width joiner and non-joiner stay: Persian and Indic names need them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask_babel import gettext as _
+
+MAX_NAME_LENGTH = 200
+
+ALLOWED_FORMAT_CHARACTERS = {"\u200c", "\u200d"}  # ZWNJ, ZWJ
+BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+class InvalidName(ValueError):
+    """The name cannot be accepted; the message says why, for the form."""
+
+
+def normalise_name(raw: str) -> str:
+    """Return the name in NFC with runs of white space collapsed, or raise InvalidName."""
+    name = " ".join(unicodedata.normalize("NFC", raw or "").split())
+    if not name:
+        raise InvalidName(_("Please enter your name."))
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidName(_("A name can be at most %(count)d characters long.", count=MAX_NAME_LENGTH))
+    for char in name:
+        if char in BIDI_CONTROLS:
+            raise InvalidName(_("The name contains an invisible text-direction control character."))
+        category = unicodedata.category(char)
+        if category == "Cf" and char not in ALLOWED_FORMAT_CHARACTERS:
+            raise InvalidName(_("The name contains an invisible formatting character."))
+        if category in {"Cc", "Cs", "Co", "Cn"}:
+            raise InvalidName(_("The name contains a control or unassigned character."))
+    return name

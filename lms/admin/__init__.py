@@ -1,0 +1,16 @@
+"""Administration: people (and, later, certificates and data exports)."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from lms.admin import views  # noqa: F401
+    from lms.policy import Role
+    from lms.web import add_navigation
+
+    app.register_blueprint(bp)
+    add_navigation("admin.users", _l("People"), Role.ADMIN)

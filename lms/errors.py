@@ -1,0 +1,73 @@
+"""Styled error pages: a person who hits an error learns what happened and what to do next."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Please check what you sent and try again."),
+    ),
+    403: (_l("Access denied"), _l("You do not have permission to open this page.")),
+    404: (
+        _l("Page not found"),
+        _l("There is nothing at this address. It may have moved, or the link may be mistyped."),
+    ),
+    405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too large"), _l("What you sent is larger than this site accepts.")),
+    429: (_l("Too many attempts"), _l("Please wait a minute before trying again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An unexpected error happened on our side. It has been logged; please try again later."),
+    ),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
+        return {"error": str(title), "detail": detail or str(message)}, code
+    return render_template("errors/error.html", code=code, title=title, message=message, detail=detail), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(
+            400,
+            str(
+                _l(
+                    "The form had expired or was not sent from this site. Please go back, reload the page and try again."
+                )
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        detail = error.description if getattr(error, "show_detail", False) else None
+        return render_error(error.code, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        app.logger.exception("Unhandled error on %s %s", request.method, request.endpoint)
+        from lms.extensions import db
+
+        db.session.rollback()
+        return render_error(InternalServerError.code)
+
+
+def abort_with(code: int, message: str):
+    """Abort with a message the person should read (shown on the error page and in JSON)."""
+    from werkzeug.exceptions import default_exceptions
+
+    error = default_exceptions[code](message)
+    error.show_detail = True
+    raise error

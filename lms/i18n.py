@@ -1,0 +1,50 @@
+"""Language choice and text direction.
+
+The locale comes from the visitor's explicit choice (a cookie set by the language form), then the
+browser's Accept-Language, then the default. Right-to-left languages flip the page with `dir`.
+"""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import get_locale
+
+from lms.extensions import babel
+
+LANGUAGE_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and background work
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in supported:
+        return chosen
+    return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def text_direction() -> str:
+    locale = get_locale()
+    return "rtl" if locale is not None and locale.text_direction == "rtl" else "ltr"
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Each supported language named in itself, so a reader can find their own."""
+    return [
+        (code, Locale.parse(code).get_display_name(code).capitalize())
+        for code in current_app.config["LANGUAGES"]
+    ]
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def inject_locale() -> dict:
+        return {
+            "current_locale": str(get_locale()),
+            "text_direction": text_direction(),
+            "language_choices": language_choices,
+        }

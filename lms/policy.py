@@ -1,0 +1,70 @@
+"""Who may do what: the one place where access rules live.
+
+Views use the decorators; templates ask the same functions (exposed as `can`) only to decide
+what to show, never as the sole check. Anonymous visitors are sent to the login page;
+signed-in users without the right get 403, and objects they may not know exist get 404.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, abort
+from flask_login import current_user
+
+from lms.extensions import login_manager
+
+
+class Role(enum.StrEnum):
+    """Account roles, from least to most privileged; each includes the ones before it."""
+
+    LEARNER = "learner"
+    TRAINER = "trainer"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def includes(self, other: Role) -> bool:
+        return self.rank >= other.rank
+
+
+def has_role(user, role: Role) -> bool:
+    return bool(user.is_authenticated and Role(user.role).includes(role))
+
+
+def role_required(role: Role) -> Callable:
+    """Let through signed-in, active users holding `role` (or a higher one)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not has_role(current_user, role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+login_required = role_required(Role.LEARNER)
+trainer_required = role_required(Role.TRAINER)
+admin_required = role_required(Role.ADMIN)
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as open to everyone, so the access-matrix test knows it was a decision."""
+    view.is_public = True
+    return view
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def inject_policy() -> dict:
+        return {"Role": Role, "has_role": has_role}

@@ -1,0 +1,106 @@
+"""Small pieces shared by every blueprint's views: the home page, language choice, health."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from lms.extensions import db
+from lms.i18n import LANGUAGE_COOKIE
+from lms.policy import Role, has_role, public
+
+bp = Blueprint("web", __name__)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+    role: Role | None = None  # None: everyone, signed in or not
+
+
+# Domains add their entries in their init_app; the order here is the order on screen.
+NAVIGATION: list[NavItem] = []
+
+
+def add_navigation(endpoint: str, label, role: Role | None = None) -> None:
+    if all(item.endpoint != endpoint for item in NAVIGATION):
+        NAVIGATION.append(NavItem(endpoint, label, role))
+
+
+def main_navigation() -> list[dict]:
+    """The header links this visitor may follow."""
+    items = []
+    for item in NAVIGATION:
+        if item.role is not None and not has_role(current_user, item.role):
+            continue
+        url = url_for(item.endpoint)
+        items.append({"url": url, "label": item.label, "current": request.path == url})
+    return items
+
+
+def safe_next(default: str) -> str:
+    """A redirect target from `next`, kept on this site (no scheme, host or `//`)."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not parts.scheme
+        and not parts.netloc
+        and "\\" not in target
+    ):
+        return target
+    return default
+
+
+def form_error(form, error) -> None:
+    """Attach a service error to its field, or to the form as a whole."""
+    field = getattr(form, getattr(error, "field", None) or "", None)
+    if field is not None:
+        field.errors = list(field.errors) + [str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+@bp.get("/")
+@public
+def home():
+    return render_template("home.html")
+
+
+@bp.post("/language")
+@public
+def choose_language():
+    language = request.form.get("language", "")
+    response = redirect(safe_next("/"))
+    if language in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            language,
+            max_age=60 * 60 * 24 * 365,
+            samesite="Lax",
+            secure=current_app.config["HTTPS"],
+            httponly=True,
+        )
+    return response
+
+
+@bp.get("/healthz")
+@public
+def health():
+    """For load balancers: the app answers and the database is reachable."""
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+def init_app(app: Flask) -> None:
+    from lms import policy
+
+    policy.init_app(app)
+    app.register_blueprint(bp)
+    app.jinja_env.globals["main_navigation"] = main_navigation

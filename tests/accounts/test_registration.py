@@ -1,0 +1,101 @@
+"""Registration: what is accepted, what is refused and why, and that refusals change nothing."""
+
+import pytest
+from sqlalchemy import func, select
+
+from lms.accounts.models import Gender, ProfileRole, User
+
+VALID = {
+    "full_name": "Amina Yusuf",
+    "email": "amina@example.edu",
+    "password": "tamarind lantern 2026",
+    "gender": "woman",
+    "country": "NG",
+    "institution": "Ahmadu Bello University",
+    "profile_role": "faculty",
+}
+
+
+def register(client, **changes):
+    return client.submit("/register", {**VALID, **changes})
+
+
+def user_count(db) -> int:
+    return db.session.execute(select(func.count()).select_from(User)).scalar_one()
+
+
+def test_registration_creates_a_signed_in_learner(client, db):
+    response = register(client)
+    assert response.status_code == 302
+    user = db.session.execute(select(User)).scalar_one()
+    assert (user.email, user.role.value, user.gender, user.country) == (
+        "amina@example.edu",
+        "learner",
+        Gender.WOMAN,
+        "NG",
+    )
+    assert user.profile_role is ProfileRole.FACULTY
+    assert user.password_hash.startswith("scrypt:")
+    assert "Signed in as Amina Yusuf" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["فاطمة الزهراء", "王秀英", "ሰላማዊት ተስፋዬ", "Nguyễn Thị Phương", "زهرا محمدی"],
+)
+def test_names_in_any_script_are_stored_and_shown_exactly(client, db, name):
+    assert register(client, full_name=name).status_code == 302
+    assert db.session.execute(select(User.full_name)).scalar_one() == name
+    assert name in client.get("/account").get_data(as_text=True)
+
+
+def test_name_is_normalised_to_nfc(client, db):
+    decomposed = "Nguye\u0302\u0303n"  # e + combining circumflex + combining tilde
+    register(client, full_name=decomposed)
+    assert db.session.execute(select(User.full_name)).scalar_one() == "Nguyễn"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"email": "EXISTING@Example.EDU"}, "already exists"),
+        ({"email": "not-an-email"}, "valid email address"),
+        ({"password": "short1"}, "at least 10 characters"),
+        ({"password": "Password123"}, "too common"),
+        ({"full_name": "x" * 201}, "200 characters"),
+        ({"full_name": "   "}, "This field is required"),
+        ({"full_name": "Ali\u202eilA"}, "text-direction control"),
+        ({"full_name": "Ali\u2066x\u2069"}, "text-direction control"),
+        ({"country": "XX"}, "Not a valid choice"),
+        ({"gender": "robot"}, "Not a valid choice"),
+    ],
+)
+def test_bad_registrations_are_refused_with_a_message_and_change_nothing(
+    client, db, make_user, changes, message
+):
+    make_user(email="existing@example.edu")
+    before = user_count(db)
+    response = register(client, **changes)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert user_count(db) == before
+
+
+def test_form_without_csrf_token_is_refused(client, db):
+    response = client.post("/register", data=VALID)
+    assert response.status_code == 400
+    assert "form had expired" in response.get_data(as_text=True)
+    assert user_count(db) == 0
+
+
+def test_registration_page_explains_why_gender_is_asked(client):
+    page = client.get("/register").get_data(as_text=True)
+    assert "benefit equally" in page and "Prefer not to say" in page
+
+
+def test_fields_are_labelled_and_errors_tied_to_them(client):
+    page = register(client, password="short").get_data(as_text=True)
+    assert '<label for="password">' in page
+    assert 'aria-describedby="password-hint password-error"' in page
+    assert 'aria-invalid="true"' in page
