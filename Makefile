@@ -29,7 +29,7 @@ db: setup
 courses: db
 	$(FLASK) courses import
 
-run: db
+run: courses
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: setup

@@ -41,7 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_domains(app: Flask) -> None:
-    from lms import accounts, admin
+    from lms import accounts, admin, courses, enrolment, learning, media, quizzes, teaching
+    from lms.content.cli import courses as courses_cli
 
-    for domain in (accounts, admin):
+    for domain in (courses, learning, quizzes, enrolment, teaching, accounts, admin, media):
         domain.init_app(app)
+    app.cli.add_command(courses_cli)

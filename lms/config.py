@@ -63,6 +63,10 @@ def defaults(instance_path: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "USERS_PER_PAGE": 25,
+        "MEDIA_DIR": str(instance_path / "media"),
+        "MAX_IMAGE_BYTES": 2_000_000,
+        "MAX_LESSON_BYTES": 1_000_000,
+        "COURSES_PER_PAGE": 12,
     }
 
 

@@ -38,8 +38,17 @@ def language_choices() -> list[tuple[str, str]]:
     ]
 
 
+def language_name(code: str) -> str:
+    """A language code named in the reader's language (`fr` -> "French" for an English reader)."""
+    try:
+        return Locale.parse(code).get_display_name(str(get_locale() or "en")) or code
+    except (ValueError, TypeError):
+        return code
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["language_name"] = language_name
 
     @app.context_processor
     def inject_locale() -> dict:

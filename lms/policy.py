@@ -68,3 +68,34 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_policy() -> dict:
         return {"Role": Role, "has_role": has_role}
+
+
+# Course-level rules. Models are imported inside the functions: the policy module sits below
+# every domain and must not import them at load time.
+
+
+def teaches(user, course) -> bool:
+    """Admins, and trainers assigned to this course."""
+    if not user.is_authenticated:
+        return False
+    if has_role(user, Role.ADMIN):
+        return True
+    if not has_role(user, Role.TRAINER):
+        return False
+    from lms.teaching.queries import is_trainer_of
+
+    return is_trainer_of(user.id, course.id)
+
+
+def can_see_course(user, course) -> bool:
+    """Published courses are public; drafts only for those who teach them."""
+    return course.published or teaches(user, course)
+
+
+def can_study(user, course, enrolment) -> bool:
+    """Lessons and quizzes open to active enrolled learners and to those who teach the course."""
+    if not user.is_authenticated:
+        return False
+    if enrolment is not None and enrolment.active and course.published:
+        return True
+    return teaches(user, course)

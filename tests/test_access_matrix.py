@@ -43,7 +43,9 @@ def test_every_route_is_in_the_matrix(app):
     assert not missing, f"routes missing from tests/access/: {missing}"
 
 
-@pytest.mark.parametrize("route", all_routes(), ids=lambda r: f"{r.method} {r.endpoint}")
+@pytest.mark.parametrize(
+    "route", all_routes(), ids=lambda r: f"{r.method} {r.endpoint}{' ' + r.note if r.note else ''}"
+)
 def test_route_answers_each_role_as_expected(app, db, route: Route):
     world = build_world(db)
     seen = {}

@@ -1,0 +1,133 @@
+"""The one Markdown renderer and the one HTML sanitiser.
+
+Every piece of authored text (imported lessons, lessons written in the browser, previews) is
+rendered here and then sanitised with an allow-list, so no script, event handler, style, frame,
+form, or `javascript:`/`data:` link can reach a learner's browser. Sanitising is idempotent:
+sanitising its own output changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+import bleach
+import markdown
+from bleach.linkifier import Linker
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
+        "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+        "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub",
+        "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title", "id", "class", "rel"],
+    "abbr": ["title"],
+    "img": ["src", "alt", "title", "width", "height"],
+    "th": ["scope", "colspan", "rowspan", "align"],
+    "td": ["colspan", "rowspan", "align"],
+    "h2": ["id"], "h3": ["id"], "h4": ["id"], "h5": ["id"], "h6": ["id"],
+    "li": ["id"],
+    "sup": ["id"],
+    "div": ["class"],
+    "ol": ["start"],
+    "code": ["class"],
+}  # fmt: skip
+
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+SAFE_CLASSES = re.compile(r"^(footnote|footnote-ref|footnote-backref|language-[a-z0-9+-]{1,30})$")
+
+
+def _slugify(value: str, separator: str) -> str:
+    """Heading anchors prefixed so they never collide with the page's own ids (e.g. `main`)."""
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    return "h-" + (re.sub(rf"[{separator}\s]+", separator, value) or "section")
+
+
+def _keep_attribute(tag: str, name: str, value: str) -> bool:
+    if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
+        return False
+    if name == "class":
+        return all(SAFE_CLASSES.match(part) for part in value.split())
+    if name == "id":
+        return re.fullmatch(r"(h-|fn:|fnref:)[\w:.-]{1,80}", value) is not None
+    if name in {"width", "height", "colspan", "rowspan", "start"}:
+        return value.isdigit() and len(value) <= 4
+    if name == "src":
+        return _safe_image_source(value)
+    return True
+
+
+def _safe_image_source(value: str) -> bool:
+    """Images come from this site (`/media/...`) or over https; never data: or javascript:."""
+    value = value.strip()
+    return value.startswith("/media/") or value.startswith("https://")
+
+
+def _add_link_rel(attrs: dict, new: bool = False) -> dict:
+    href = attrs.get((None, "href"), "")
+    if href.startswith("#"):
+        attrs.pop((None, "rel"), None)
+        return attrs
+    attrs[(None, "rel")] = "noopener nofollow"
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=_keep_attribute,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+_linker = Linker(callbacks=[_add_link_rel], skip_tags={"pre", "code"}, parse_email=False)
+
+
+def sanitise_html(html: str) -> str:
+    """Reduce any HTML to the allow-list above. Idempotent."""
+    cleaned = _cleaner.clean(html)
+    return _linker.linkify(cleaned)
+
+
+def render_markdown(text: str, rewrite_image: Callable[[str], str | None] | None = None) -> str:
+    """Markdown (tables, fenced code, footnotes, heading anchors) to sanitised HTML.
+
+    `rewrite_image` maps an image path written in the lesson to the URL it is served from
+    (or None to drop the image); the importer and the authoring editor pass their own.
+    """
+    renderer = markdown.Markdown(
+        extensions=["tables", "fenced_code", "footnotes", "toc", "sane_lists"],
+        extension_configs={"toc": {"slugify": _slugify, "permalink": False}},
+        output_format="html",
+    )
+    html = renderer.convert(text)
+    if rewrite_image is not None:
+        html = _rewrite_images(html, rewrite_image)
+    return sanitise_html(html)
+
+
+_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
+
+
+def _rewrite_images(html: str, rewrite: Callable[[str], str | None]) -> str:
+    def replace(match: re.Match) -> str:
+        target = rewrite(match.group(2))
+        return f"{match.group(1)}{target or ''}{match.group(3)}"
+
+    return _IMG_SRC.sub(replace, html)
+
+
+def image_references(text: str) -> list[tuple[int, str]]:
+    """(line number, path) of every Markdown image in `text`, for validation."""
+    pattern = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+    return [
+        (number, match.group(1))
+        for number, line in enumerate(text.splitlines(), start=1)
+        for match in pattern.finditer(line)
+    ]

@@ -1,0 +1,62 @@
+"""Reads behind the catalogue and the course page."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from lms.courses.models import Audience, Course, Lesson, Module
+from lms.extensions import db
+from lms.quizzes.models import Quiz
+
+
+def like_pattern(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def catalogue(text: str = "", audience: str = "", language: str = "") -> Select:
+    query = select(Course).where(Course.published.is_(True)).order_by(Course.title)
+    if text.strip():
+        pattern = like_pattern(text.strip())
+        query = query.where(
+            or_(Course.title.ilike(pattern, escape="\\"), Course.summary.ilike(pattern, escape="\\"))
+        )
+    if audience in {a.value for a in Audience}:
+        query = query.where(Course.audience == Audience(audience))
+    if language:
+        query = query.where(Course.language == language)
+    return query
+
+
+def catalogue_languages() -> list[str]:
+    return list(
+        db.session.execute(
+            select(Course.language).where(Course.published.is_(True)).distinct().order_by(Course.language)
+        ).scalars()
+    )
+
+
+def course_by_slug(slug: str, *, with_structure: bool = False) -> Course | None:
+    query = select(Course).where(Course.slug == slug)
+    if with_structure:
+        query = query.options(
+            selectinload(Course.modules).selectinload(Module.lessons),
+            selectinload(Course.modules).selectinload(Module.quiz),
+        )
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def lesson_counts(course_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Lesson.course_id, func.count())
+        .where(Lesson.course_id.in_(course_ids))
+        .group_by(Lesson.course_id)
+    )
+    return dict(rows.all())
+
+
+def quiz_counts(course_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Quiz.course_id, func.count()).where(Quiz.course_id.in_(course_ids)).group_by(Quiz.course_id)
+    )
+    return dict(rows.all())

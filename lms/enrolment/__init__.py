@@ -1,0 +1,11 @@
+"""Enrolment: joining and leaving courses, and cohort enrolment from a CSV file."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("enrolment", __name__)
+
+
+def init_app(app: Flask) -> None:
+    from lms.enrolment import views  # noqa: F401
+
+    app.register_blueprint(bp)

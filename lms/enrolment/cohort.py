@@ -1,0 +1,149 @@
+"""Cohort enrolment from a CSV file: validate every row first, then write all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import pycountry
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms.accounts import services as accounts
+from lms.accounts.models import Gender, ProfileRole, User
+from lms.courses.models import Course
+from lms.enrolment.models import EnrolmentSource
+from lms.enrolment.services import EnrolmentError, enrol, enrolment_for
+from lms.extensions import db
+
+COLUMNS = ("email", "full_name", "gender", "country", "institution", "profile_role")
+MAX_ROWS = 5000
+
+GENDER_WORDS = {
+    "woman": Gender.WOMAN, "female": Gender.WOMAN, "f": Gender.WOMAN,
+    "man": Gender.MAN, "male": Gender.MAN, "m": Gender.MAN,
+    "another": Gender.ANOTHER, "another gender identity": Gender.ANOTHER,
+    "unstated": Gender.UNSTATED, "prefer not to say": Gender.UNSTATED, "": Gender.UNSTATED,
+}  # fmt: skip
+ROLE_WORDS = {role.value: role for role in ProfileRole} | {
+    "faculty member": ProfileRole.FACULTY,
+    "institutional leader or administrator": ProfileRole.LEADER,
+    "leader": ProfileRole.LEADER,
+    "administrator": ProfileRole.LEADER,
+    "policy maker": ProfileRole.POLICY_MAKER,
+    "": ProfileRole.OTHER,
+}
+
+
+@dataclass
+class CohortRow:
+    line: int
+    email: str
+    full_name: str
+    gender: Gender
+    country: str | None
+    institution: str
+    profile_role: ProfileRole
+
+
+@dataclass
+class CohortResult:
+    enrolled: int = 0
+    already: int = 0
+    new_users: list[User] = field(default_factory=list)
+
+
+def _country(value: str) -> str | None:
+    if not value:
+        return None
+    try:
+        return pycountry.countries.lookup(value).alpha_2
+    except LookupError:
+        return ""
+
+
+def read_cohort_csv(data: bytes) -> tuple[list[CohortRow], list[str]]:
+    """Parse and check every row; problems are messages that start with the line number."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [_("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        return [], [_("Line 1: missing columns: %(columns)s.", columns=", ".join(missing))]
+    reader.fieldnames = header
+    rows, problems, seen = [], [], {}
+    for record in reader:
+        line = reader.line_num
+        if len(rows) >= MAX_ROWS:
+            problems.append(
+                _("Line %(line)s: a file can have at most %(max)s rows.", line=line, max=MAX_ROWS)
+            )
+            break
+        values = {key: (record.get(key) or "").strip() for key in COLUMNS}
+        if not any(values.values()):
+            continue
+        row_problems = []
+        try:
+            email = accounts.normalise_email(values["email"])
+        except accounts.AccountError as error:
+            row_problems.append(str(error))
+            email = values["email"]
+        try:
+            name = accounts.checked_name(values["full_name"])
+        except accounts.AccountError as error:
+            row_problems.append(str(error))
+            name = values["full_name"]
+        gender = GENDER_WORDS.get(values["gender"].lower())
+        if gender is None:
+            row_problems.append(_("gender must be woman, man, another or unstated."))
+        country = _country(values["country"])
+        if country == "":
+            row_problems.append(_("unknown country “%(value)s”.", value=values["country"]))
+        role = ROLE_WORDS.get(values["profile_role"].lower())
+        if role is None:
+            row_problems.append(
+                _("profile_role must be faculty, leader-administrator, policy-maker or other.")
+            )
+        if email in seen:
+            row_problems.append(_("the same email is on line %(line)s.", line=seen[email]))
+        seen.setdefault(email, line)
+        if row_problems:
+            problems.extend(_("Line %(line)s: %(problem)s", line=line, problem=p) for p in row_problems)
+            continue
+        rows.append(CohortRow(line, email, name, gender, country, values["institution"][:200], role))
+    if not rows and not problems:
+        problems.append(_("The file has no rows under its header."))
+    return rows, problems
+
+
+def enrol_cohort(course: Course, rows: list[CohortRow]) -> tuple[CohortResult, list[str]]:
+    """Create missing accounts (without a password: they get a set-password link) and enrol
+    everyone. Flushes only; on problems the caller rolls back."""
+    result, problems = CohortResult(), []
+    emails = [row.email for row in rows]
+    existing = {
+        user.email: user for user in db.session.execute(select(User).where(User.email.in_(emails))).scalars()
+    }
+    for row in rows:
+        user = existing.get(row.email)
+        if user is None:
+            user = accounts.create_user(
+                email=row.email, full_name=row.full_name, password=None, gender=row.gender,
+                country=row.country, institution=row.institution, profile_role=row.profile_role,
+            )  # fmt: skip
+            result.new_users.append(user)
+        before = enrolment_for(user.id, course.id)
+        if before is not None and before.active:
+            result.already += 1
+            continue
+        try:
+            enrol(user, course, source=EnrolmentSource.COHORT)
+        except EnrolmentError as error:
+            problems.append(_("Line %(line)s: %(problem)s", line=row.line, problem=str(error)))
+            continue
+        result.enrolled += 1
+    return result, problems

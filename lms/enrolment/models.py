@@ -1,0 +1,62 @@
+"""Who takes which course. An enrolment is never deleted: leaving keeps it, marked as left,
+because the participation statistics count everyone who ever enrolled."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import User, enum_column, utcnow
+from lms.courses.models import Course
+from lms.extensions import db
+
+
+class EnrolmentStatus(enum.StrEnum):
+    ACTIVE = "active"
+    LEFT = "left"
+
+
+class EnrolmentSource(enum.StrEnum):
+    SELF = "self"
+    COHORT = "cohort"
+
+
+class Enrolment(db.Model):
+    __tablename__ = "enrolment"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id"),
+        Index("ix_enrolment_course_status", "course_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    status: Mapped[EnrolmentStatus] = enum_column(EnrolmentStatus, default=EnrolmentStatus.ACTIVE)
+    source: Mapped[EnrolmentSource] = enum_column(EnrolmentSource, default=EnrolmentSource.SELF)
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    left_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]  # first lesson opened or quiz submitted
+    last_activity_at: Mapped[datetime | None]
+    last_lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lesson.id", ondelete="SET NULL"))
+    # Set once, by a conditional UPDATE, when the completion rule is first met.
+    completed_at: Mapped[datetime | None] = mapped_column(index=True)
+    completed_version: Mapped[str | None] = mapped_column(String(40))
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+
+    @property
+    def active(self) -> bool:
+        return self.status is EnrolmentStatus.ACTIVE
+
+    def leave(self) -> None:
+        if self.active:
+            self.status = EnrolmentStatus.LEFT
+            self.left_at = utcnow()
+
+    def rejoin(self) -> None:
+        self.status = EnrolmentStatus.ACTIVE
+        self.left_at = None

@@ -1,0 +1,62 @@
+"""Joining and leaving courses. Functions flush; the caller commits."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms.accounts.models import User, utcnow
+from lms.courses.models import Course
+from lms.enrolment.models import Enrolment, EnrolmentSource
+from lms.extensions import db
+
+
+class EnrolmentError(ValueError):
+    """Enrolment refused; the message says why."""
+
+
+def enrolment_for(user_id: int, course_id: int) -> Enrolment | None:
+    return db.session.execute(
+        select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_id == course_id)
+    ).scalar_one_or_none()
+
+
+def enrol(user: User, course: Course, *, key: str | None = None, today: date | None = None,
+          source: EnrolmentSource = EnrolmentSource.SELF) -> Enrolment:  # fmt: skip
+    """Enrol `user`, or bring back an enrolment they left. Self-enrolment checks the course's
+    window and key; cohort enrolment by an administrator does not. Raises EnrolmentError."""
+    if not course.published:
+        raise EnrolmentError(_("This course is not open for enrolment."))
+    if source is EnrolmentSource.SELF:
+        if not course.enrolment_open(today or date.today()):
+            raise EnrolmentError(_("Enrolment for this course is closed."))
+        if course.enrolment_key and not hmac.compare_digest(
+            (key or "").strip().encode(), course.enrolment_key.encode()
+        ):
+            raise EnrolmentError(_("The enrolment key is not correct."))
+    enrolment = enrolment_for(user.id, course.id)
+    if enrolment is None:
+        enrolment = Enrolment(user_id=user.id, course_id=course.id, source=source, enrolled_at=utcnow())
+        db.session.add(enrolment)
+    elif not enrolment.active:
+        enrolment.rejoin()
+    db.session.flush()
+    return enrolment
+
+
+def leave(enrolment: Enrolment) -> None:
+    """Stop taking the course; the record (and progress) stays for statistics and a later return."""
+    enrolment.leave()
+    db.session.flush()
+
+
+def record_activity(enrolment: Enrolment, lesson_id: int | None = None) -> None:
+    now = utcnow()
+    enrolment.last_activity_at = now
+    if enrolment.started_at is None:
+        enrolment.started_at = now
+    if lesson_id is not None:
+        enrolment.last_lesson_id = lesson_id

@@ -1,0 +1,88 @@
+"""Enrol in and leave courses; administrators enrol cohorts from CSV."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts.services import send_password_link
+from lms.courses.queries import course_by_slug
+from lms.enrolment import bp, cohort, services
+from lms.enrolment.forms import CohortUploadForm, EnrolForm
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.policy import admin_required, can_see_course, login_required
+
+
+def _visible_course(slug: str):
+    course = course_by_slug(slug)
+    if course is None or not can_see_course(current_user, course):
+        abort(404)
+    return course
+
+
+@bp.post("/courses/<slug>/enrol")
+@login_required
+def enrol(slug: str):
+    course = _visible_course(slug)
+    form = EnrolForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.enrol(current_user, course, key=form.key.data)
+    except services.EnrolmentError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("courses.course", slug=slug))
+    db.session.commit()
+    flash(_("You are enrolled. Welcome to the course!"), "success")
+    return redirect(url_for("learning.resume", slug=slug))
+
+
+@bp.post("/courses/<slug>/leave")
+@login_required
+def leave(slug: str):
+    course = _visible_course(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    enrolment = services.enrolment_for(current_user.id, course.id)
+    if enrolment is None or not enrolment.active:
+        abort(404)
+    services.leave(enrolment)
+    db.session.commit()
+    flash(_("You have left the course. Your progress is kept if you come back."), "info")
+    return redirect(url_for("courses.course", slug=slug))
+
+
+@bp.route("/admin/courses/<slug>/cohort", methods=["GET", "POST"])
+@admin_required
+def upload_cohort(slug: str):
+    course = course_by_slug(slug)
+    if course is None:
+        abort(404)
+    form = CohortUploadForm()
+    result = None
+    if form.validate_on_submit():
+        rows, problems = cohort.read_cohort_csv(form.file.data.read())
+        if not problems:
+            result, problems = cohort.enrol_cohort(course, rows)
+        if problems:
+            db.session.rollback()
+            return render_template("enrolment/cohort.html", course=course, form=form, problems=problems), 400
+        db.session.commit()
+        for user in result.new_users:  # only after the commit: no mail for a rolled-back import
+            send_password_link(user, welcome=True)
+        flash(
+            _(
+                "%(enrolled)s enrolled (%(new)s new accounts, invited by email); %(already)s were already enrolled.",
+                enrolled=result.enrolled,
+                new=len(result.new_users),
+                already=result.already,
+            ),
+            "success",
+        )
+        return redirect(url_for("enrolment.upload_cohort", slug=slug))
+    return render_template(
+        "enrolment/cohort.html", course=course, form=form, problems=[]
+    ), 400 if form.errors else 200

@@ -1,0 +1,26 @@
+"""Loading a course for study, shared by lessons and quizzes."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+from flask_login import current_user
+
+from lms.courses.queries import course_by_slug
+from lms.enrolment.forms import EnrolForm
+from lms.enrolment.services import enrolment_for
+from lms.policy import can_see_course, can_study
+
+
+def course_for_study(slug: str):
+    """(course with its structure, the learner's enrolment or None, may they study it).
+    Aborts 404 for unknown or hidden courses."""
+    course = course_by_slug(slug, with_structure=True)
+    if course is None or not can_see_course(current_user, course):
+        abort(404)
+    enrolment = enrolment_for(current_user.id, course.id)
+    return course, enrolment, can_study(current_user, course, enrolment)
+
+
+def offer_enrolment(course):
+    """What someone who may not study the course sees instead: an invitation to enrol (403)."""
+    return render_template("learning/enrol_first.html", course=course, enrol_form=EnrolForm()), 403

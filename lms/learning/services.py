@@ -1,0 +1,51 @@
+"""Changes to a learner's progress. Functions flush; the request commits once."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from lms.accounts.models import utcnow
+from lms.courses.models import Course, Lesson
+from lms.enrolment.models import Enrolment
+from lms.extensions import db
+from lms.learning.events import course_completed
+from lms.learning.models import LessonCompletion
+from lms.learning.progress import course_progress
+
+
+def complete_lesson(user_id: int, lesson: Lesson) -> bool:
+    """Record the lesson as completed; True if it was not already. Safe to repeat."""
+    exists = db.session.get(LessonCompletion, (user_id, lesson.id))
+    if exists is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(LessonCompletion(user_id=user_id, lesson_id=lesson.id, course_id=lesson.course_id))
+    except IntegrityError:  # the same click arrived twice at once
+        return False
+    return True
+
+
+def check_course_completion(enrolment: Enrolment, course: Course) -> bool:
+    """Mark the enrolment completed if the rule is met and it was not already.
+
+    The conditional UPDATE (`WHERE completed_at IS NULL`) lets exactly one of several
+    concurrent requests win, so `course_completed` is sent exactly once.
+    """
+    if enrolment.completed_at is not None:
+        return False
+    progress = course_progress(course, enrolment.user_id)
+    if not progress.overall.complete or progress.overall.total == 0:
+        return False
+    result = db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+        .values(completed_at=utcnow(), completed_version=course.version)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.refresh(enrolment, ["completed_at", "completed_version"])
+    course_completed.send(enrolment)
+    return True

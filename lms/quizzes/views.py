@@ -1,0 +1,111 @@
+"""Taking a quiz and reading the feedback."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms.enrolment.services import record_activity
+from lms.errors import abort_with
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.learning.access import course_for_study, offer_enrolment
+from lms.learning.services import check_course_completion
+from lms.policy import login_required
+from lms.quizzes import bp, services
+from lms.quizzes.kinds import KINDS
+from lms.quizzes.models import Question, Quiz
+
+
+def _quiz(course, module_slug: str) -> Quiz:
+    module = next((module for module in course.modules if module.slug == module_slug), None)
+    if module is None or module.quiz is None:
+        abort(404)
+    return db.session.execute(
+        select(Quiz)
+        .where(Quiz.id == module.quiz.id)
+        .options(selectinload(Quiz.questions).selectinload(Question.options))
+    ).scalar_one()
+
+
+@bp.get("/courses/<slug>/quizzes/<module_slug>")
+@login_required
+def quiz(slug: str, module_slug: str):
+    course, enrolment, allowed = course_for_study(slug)
+    quiz = _quiz(course, module_slug)
+    if not allowed:
+        return offer_enrolment(course)
+    standing = services.standing(quiz, current_user.id)
+    return render_template(
+        "quizzes/quiz.html",
+        course=course,
+        quiz=quiz,
+        standing=standing,
+        attempts_left=quiz.attempts_left(standing.attempts_used),
+        attempts=services.attempts(quiz, current_user.id),
+        kinds=KINDS,
+        form=ActionForm(),
+        prefix=services.FIELD_PREFIX,
+    )
+
+
+@bp.post("/courses/<slug>/quizzes/<module_slug>")
+@login_required
+def submit(slug: str, module_slug: str):
+    course, enrolment, allowed = course_for_study(slug)
+    quiz = _quiz(course, module_slug)
+    if not allowed:
+        return offer_enrolment(course)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    number = request.form.get("attempt", "")
+    if not number.isdigit():
+        abort_with(400, _("The submission has no attempt number. Please open the quiz again."))
+    answers = {key: request.form.getlist(key) for key in request.form if key not in {"csrf_token", "attempt"}}
+    try:
+        attempt = services.submit(quiz, current_user, int(number), answers)
+    except services.AlreadySubmitted as duplicate:
+        db.session.rollback()
+        flash(_("This attempt had already been submitted; here is its result."), "info")
+        return redirect(
+            url_for("quizzes.attempt", slug=slug, module_slug=module_slug, number=duplicate.attempt.number)
+        )
+    except services.SubmissionError as error:
+        db.session.rollback()
+        abort_with(400, str(error))
+    completed = False
+    if enrolment is not None and enrolment.active:
+        record_activity(enrolment)
+        completed = check_course_completion(enrolment, course)
+    db.session.commit()
+    if completed:
+        flash(_("Congratulations! You have completed this course."), "success")
+    return redirect(url_for("quizzes.attempt", slug=slug, module_slug=module_slug, number=attempt.number))
+
+
+@bp.get("/courses/<slug>/quizzes/<module_slug>/attempts/<int:number>")
+@login_required
+def attempt(slug: str, module_slug: str, number: int):
+    course, enrolment, allowed = course_for_study(slug)
+    quiz = _quiz(course, module_slug)
+    if not allowed:
+        return offer_enrolment(course)
+    attempts = services.attempts(quiz, current_user.id)
+    shown = next((a for a in attempts if a.number == number), None)
+    if shown is None:
+        abort(404)
+    standing = services.standing(quiz, current_user.id)
+    left = quiz.attempts_left(standing.attempts_used)
+    return render_template(
+        "quizzes/attempt.html",
+        course=course,
+        quiz=quiz,
+        attempt=shown,
+        standing=standing,
+        attempts_left=left,
+        # Correct answers are revealed once they can no longer help a later attempt.
+        reveal=standing.passed or left == 0,
+    )
