@@ -21,7 +21,7 @@ setup: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
 	@if ls lms/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile --use-fuzzy -q -d lms/translations; fi
+		$(BIN)/pybabel compile --use-fuzzy -d lms/translations; fi
 
 db: setup
 	$(FLASK) db upgrade
@@ -48,7 +48,7 @@ bench: db
 
 # Extract strings for translators: `make messages`, then edit lms/translations/*/LC_MESSAGES/messages.po
 messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o lms/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o lms/translations/messages.pot lms templates
 	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
 
 clean:

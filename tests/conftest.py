@@ -36,7 +36,7 @@ def make_config(tmp_path_factory, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
         "RATELIMIT_ENABLED": False,
         "OUTBOX_DIR": str(instance / "outbox"),
-        "INSTANCE_DATA_DIR": str(instance),
+        "MEDIA_DIR": str(instance / "media"),
         "SERVER_NAME": None,
     }
     config.update(overrides)

@@ -104,7 +104,7 @@ class Reader:
 
     def __init__(self, path: Path, root: Path, problems: list[Problem]):
         self.path = path
-        self.name = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+        self.name = str(path)
         self.problems = problems
         self.text = ""
 
@@ -416,11 +416,12 @@ def _load_lesson(
     reader.unknown_keys(header, {"title", "minutes"})
     title = reader.get(header, "title", str)
     minutes = reader.integer(header, "minutes", 1, 600, required=True)
-    body = "\n".join(lines[end + 1 :]).strip("\n") + "\n"
+    raw_body = "\n".join(lines[end + 1 :])
+    body = raw_body.strip("\n") + "\n"
     if not body.strip():
         reader.problem("the lesson has no text after its header", end + 2)
     images: dict[str, bytes] = {}
-    for number, target in image_references(body):
+    for number, target in image_references(raw_body):
         line = number + end + 1
         image = _load_image(target, module_dir, reader, line, max_image_bytes)
         if image is not None:

@@ -1,0 +1,93 @@
+"""Administrators enrol a cohort from CSV: every row checked first, all or nothing."""
+
+import io
+
+from sqlalchemy import func, select
+
+from lms.accounts.models import Gender, User
+from lms.enrolment.models import Enrolment, EnrolmentSource
+from lms.policy import Role
+from tests import factories
+
+HEADER = "email,full_name,gender,country,institution,profile_role\n"
+
+
+def upload(client, text: str, slug: str = "open"):
+    data = {"file": (io.BytesIO(text.encode("utf-8")), "cohort.csv")}
+    return client.submit(f"/admin/courses/{slug}/cohort", data, content_type="multipart/form-data")
+
+
+def counts(db):
+    db.session.expire_all()
+    users = db.session.execute(select(func.count()).select_from(User)).scalar_one()
+    enrolled = db.session.execute(select(func.count()).select_from(Enrolment)).scalar_one()
+    return users, enrolled
+
+
+def setup_admin(db, login):
+    factories.make_course("open")
+    admin = factories.make_user(role=Role.ADMIN)
+    db.session.commit()
+    login(admin)
+
+
+def test_a_good_file_creates_accounts_enrols_and_invites(app, client, db, login, make_user):
+    setup_admin(db, login)
+    make_user(email="known@example.org")
+    text = HEADER + (
+        "new.person@uonbi.ac.ke,Wanjiku Kamau,woman,KE,University of Nairobi,faculty\n"
+        "KNOWN@example.org,Someone Known,man,Kenya,,other\n"
+        "tran@hus.edu.vn,Trần Văn An,Man,VNM,Hue University,Faculty member\n"
+    )
+    response = upload(client, "\ufeff" + text)
+    assert response.status_code == 302
+    users, enrolled = counts(db)
+    assert (users, enrolled) == (4, 3)
+    wanjiku = db.session.execute(select(User).where(User.email == "new.person@uonbi.ac.ke")).scalar_one()
+    assert wanjiku.gender is Gender.WOMAN and wanjiku.country == "KE" and not wanjiku.has_usable_password
+    enrolment = db.session.execute(select(Enrolment).where(Enrolment.user_id == wanjiku.id)).scalar_one()
+    assert enrolment.source is EnrolmentSource.COHORT
+    from pathlib import Path
+
+    invitations = list(Path(app.config["OUTBOX_DIR"]).glob("*.eml"))
+    assert len(invitations) >= 2
+
+
+def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(client, db, login):
+    setup_admin(db, login)
+    before = counts(db)
+    text = HEADER + (
+        "good@example.org,Good Person,woman,KE,Uni,faculty\n"
+        "not-an-email,Bad Email,woman,KE,Uni,faculty\n"
+        "x@example.org,,robot,Atlantis,Uni,astronaut\n"
+        "good@example.org,Duplicate,woman,KE,Uni,faculty\n"
+    )
+    response = upload(client, text)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Line 3: Enter a valid email address" in html
+    assert "Line 4: Please enter your name." in html
+    assert (
+        "Line 4: gender must be" in html
+        and "Line 4: unknown country" in html
+        and "Line 4: profile_role must be" in html
+    )
+    assert "Line 5: the same email is on line 2." in html
+    assert counts(db) == before
+
+
+def test_missing_columns_and_non_utf8_files_are_explained(client, db, login):
+    setup_admin(db, login)
+    assert "missing columns: gender" in upload(
+        client, "email,full_name,country,institution,profile_role\n"
+    ).get_data(as_text=True)
+    data = {"file": (io.BytesIO("email\nçà".encode("latin-1")), "c.csv")}
+    response = client.submit("/admin/courses/open/cohort", data, content_type="multipart/form-data")
+    assert response.status_code == 400 and "not UTF-8" in response.get_data(as_text=True)
+
+
+def test_formula_looking_cells_are_kept_as_text(client, db, login):
+    setup_admin(db, login)
+    upload(client, HEADER + 'a@example.org,Ann Bee,woman,KE,"=HYPERLINK(""http://x"")",faculty\n')
+    user = db.session.execute(select(User).where(User.email == "a@example.org")).scalar_one()
+    assert user.institution == '=HYPERLINK("http://x")'
