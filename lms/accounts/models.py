@@ -16,7 +16,8 @@ from lms.policy import Role
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Naive UTC: SQLite and PostgreSQL then store and return the same value."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def enum_column(enum_class: type[enum.Enum], **kwargs):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from lms.courses.models import Audience, Course, Lesson, Module
 from lms.extensions import db
@@ -39,8 +39,9 @@ def catalogue_languages() -> list[str]:
 def course_by_slug(slug: str, *, with_structure: bool = False) -> Course | None:
     query = select(Course).where(Course.slug == slug)
     if with_structure:
+        # Lesson texts are large and a page shows at most one: they load only when read.
         query = query.options(
-            selectinload(Course.modules).selectinload(Module.lessons),
+            selectinload(Course.modules).selectinload(Module.lessons).options(defer(Lesson.body), defer(Lesson.body_html)),
             selectinload(Course.modules).selectinload(Module.quiz),
         )
     return db.session.execute(query).scalar_one_or_none()

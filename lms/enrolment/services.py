@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -53,10 +53,21 @@ def leave(enrolment: Enrolment) -> None:
     db.session.flush()
 
 
-def record_activity(enrolment: Enrolment, lesson_id: int | None = None) -> None:
+ACTIVITY_RESOLUTION = timedelta(minutes=5)
+
+
+def record_activity(enrolment: Enrolment, lesson_id: int | None = None) -> bool:
+    """Note when the learner was last active and where. Re-reading the same lesson within a
+    few minutes writes nothing, so page views do not queue behind each other for the
+    database's write lock. Returns True when something changed."""
     now = utcnow()
+    moved = lesson_id is not None and enrolment.last_lesson_id != lesson_id
+    stale = enrolment.last_activity_at is None or now - enrolment.last_activity_at >= ACTIVITY_RESOLUTION
+    if not (moved or stale or enrolment.started_at is None):
+        return False
     enrolment.last_activity_at = now
     if enrolment.started_at is None:
         enrolment.started_at = now
     if lesson_id is not None:
         enrolment.last_lesson_id = lesson_id
+    return True

@@ -32,25 +32,24 @@ def lesson(slug: str, lesson_slug: str):
     lesson = _lesson_in(course, lesson_slug)
     if not allowed:
         return offer_enrolment(course)
-    if enrolment is not None and enrolment.active:
-        record_activity(enrolment, lesson.id)
-        db.session.commit()
     progress = course_progress(course, current_user.id)
     lessons = course.lessons
     index = lessons.index(lesson)
-    return render_template(
+    page = render_template(
         "learning/lesson.html",
         course=course,
         lesson=lesson,
         progress=progress,
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
-        module_quiz=lesson.module.quiz
-        if index + 1 == len(lessons) or lessons[index + 1].module_id != lesson.module_id
-        else None,
+        module_quiz=lesson.module.quiz if index + 1 == len(lessons) or lessons[index + 1].module_id != lesson.module_id else None,
         form=ActionForm(),
         done=lesson.id in progress.completed_lessons,
     )
+    # Recorded after rendering: committing first would expire everything the page reads.
+    if enrolment is not None and enrolment.active and record_activity(enrolment, lesson.id):
+        db.session.commit()
+    return page
 
 
 @bp.post("/courses/<slug>/lessons/<lesson_slug>/complete")
