@@ -3,7 +3,9 @@
 Names are kept exactly as typed in any script, but normalised to NFC so that the same name typed
 on two keyboards compares equal, and stripped of characters that could disguise it: control
 characters and bidirectional overrides/isolates (used to make text display in a misleading order).
-Zero-width joiner and non-joiner stay: Persian and Indic names need them.
+Zero-width joiner and non-joiner stay: Persian and Indic names need them. A character that
+no font shipped for certificates can print is refused here, when the person can still fix it,
+rather than printed as an empty box later.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import unicodedata
 
 from flask_babel import gettext as _
+
+from lms.certificates.typesetting import uncovered_characters
 
 MAX_NAME_LENGTH = 200
 
@@ -37,4 +41,10 @@ def normalise_name(raw: str) -> str:
             raise InvalidName(_("The name contains an invisible formatting character."))
         if category in {"Cc", "Cs", "Co", "Cn"}:
             raise InvalidName(_("The name contains a control or unassigned character."))
+    unprintable = uncovered_characters(name)
+    if unprintable:
+        shown = ", ".join(f"“{char}” (U+{ord(char):04X})" for char in unprintable[:5])
+        raise InvalidName(
+            _("These characters cannot be printed on a certificate: %(chars)s. Please write your name without them.", chars=shown)
+        )
     return name

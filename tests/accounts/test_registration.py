@@ -99,3 +99,11 @@ def test_fields_are_labelled_and_errors_tied_to_them(client):
     assert '<label for="password">' in page
     assert 'aria-describedby="password-hint password-error"' in page
     assert 'aria-invalid="true"' in page
+
+
+def test_a_name_no_certificate_font_can_print_is_refused_with_the_character(client, db):
+    response = register(client, full_name="Ada \U00010000")  # Linear B syllable
+    assert response.status_code == 400
+    assert "cannot be printed on a certificate" in response.get_data(as_text=True)
+    assert "U+10000" in response.get_data(as_text=True)
+    assert user_count(db) == 0
