@@ -1,0 +1,34 @@
+"""Languages: the visitor's choice wins, Arabic pages are right-to-left."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _compiled_catalogues(app):
+    from pathlib import Path
+
+    folder = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    assert list(folder.glob("*/LC_MESSAGES/messages.mo")), "run `make translations` (make test does)"
+
+
+def test_arabic_pages_are_right_to_left_and_translated(client):
+    client.submit("/language", {"language": "ar", "next": "/login"})
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "Sign in" not in html.split("<main", 1)[1]
+
+
+def test_french_from_the_browser_preference(client):
+    html = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in html
+    assert "Créer un compte" in html
+
+
+def test_an_unknown_language_is_ignored(client):
+    client.submit("/language", {"language": "xx"})
+    assert '<html lang="en"' in client.get("/").get_data(as_text=True)
+
+
+def test_language_choice_returns_to_the_same_page_only_on_this_site(client):
+    assert client.submit("/language", {"language": "fr", "next": "/courses"}).headers["Location"] == "/courses"
+    assert client.submit("/language", {"language": "fr", "next": "https://evil.example/"}).headers["Location"] == "/"
