@@ -46,9 +46,19 @@ def language_name(code: str) -> str:
         return code
 
 
+def language_direction(code: str) -> str:
+    """`rtl` or `ltr` for content in language `code`, so that an English course shown in the
+    Arabic interface (or the reverse) keeps its own direction."""
+    try:
+        return "rtl" if Locale.parse(code).text_direction == "rtl" else "ltr"
+    except (ValueError, TypeError):
+        return "ltr"
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["language_name"] = language_name
+    app.jinja_env.filters["direction"] = language_direction
 
     @app.context_processor
     def inject_locale() -> dict:
