@@ -12,11 +12,15 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    names = [info.name for info in pkgutil.iter_modules([str(Path(__file__).parent)]) if info.name.startswith("bench_")]
+    names = [
+        info.name
+        for info in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if info.name.startswith("bench_")
+    ]
     chosen = [name for name in names if not argv or any(arg in name for arg in argv)]
     for name in sorted(chosen):
         module = importlib.import_module(f"bench.{name}")
-        print(f"\n## {name[len('bench_'):]}\n", flush=True)
+        print(f"\n## {name[len('bench_') :]}\n", flush=True)
         started = time.perf_counter()
         module.main([])
         print(f"\n({name} took {time.perf_counter() - started:.1f} s)", flush=True)

@@ -22,7 +22,9 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def run_load(port: int, path: str, *, seconds: float = 5.0, connections: int = 8, headers: dict | None = None) -> LoadResult:
+def run_load(
+    port: int, path: str, *, seconds: float = 5.0, connections: int = 8, headers: dict | None = None
+) -> LoadResult:
     deadline = time.perf_counter() + seconds
     counts = [0] * connections
     errors = [0] * connections

@@ -30,8 +30,13 @@ def test_an_unknown_language_is_ignored(client):
 
 
 def test_language_choice_returns_to_the_same_page_only_on_this_site(client):
-    assert client.submit("/language", {"language": "fr", "next": "/courses"}).headers["Location"] == "/courses"
-    assert client.submit("/language", {"language": "fr", "next": "https://evil.example/"}).headers["Location"] == "/"
+    assert (
+        client.submit("/language", {"language": "fr", "next": "/courses"}).headers["Location"] == "/courses"
+    )
+    assert (
+        client.submit("/language", {"language": "fr", "next": "https://evil.example/"}).headers["Location"]
+        == "/"
+    )
 
 
 def test_course_text_keeps_its_own_direction_inside_an_arabic_page(client, db):

@@ -45,6 +45,9 @@ def normalise_name(raw: str) -> str:
     if unprintable:
         shown = ", ".join(f"“{char}” (U+{ord(char):04X})" for char in unprintable[:5])
         raise InvalidName(
-            _("These characters cannot be printed on a certificate: %(chars)s. Please write your name without them.", chars=shown)
+            _(
+                "These characters cannot be printed on a certificate: %(chars)s. Please write your name without them.",
+                chars=shown,
+            )
         )
     return name

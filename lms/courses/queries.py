@@ -41,7 +41,9 @@ def course_by_slug(slug: str, *, with_structure: bool = False) -> Course | None:
     if with_structure:
         # Lesson texts are large and a page shows at most one: they load only when read.
         query = query.options(
-            selectinload(Course.modules).selectinload(Module.lessons).options(defer(Lesson.body), defer(Lesson.body_html)),
+            selectinload(Course.modules)
+            .selectinload(Module.lessons)
+            .options(defer(Lesson.body), defer(Lesson.body_html)),
             selectinload(Course.modules).selectinload(Module.quiz),
         )
     return db.session.execute(query).scalar_one_or_none()

@@ -42,7 +42,9 @@ def lesson(slug: str, lesson_slug: str):
         progress=progress,
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
-        module_quiz=lesson.module.quiz if index + 1 == len(lessons) or lessons[index + 1].module_id != lesson.module_id else None,
+        module_quiz=lesson.module.quiz
+        if index + 1 == len(lessons) or lessons[index + 1].module_id != lesson.module_id
+        else None,
         form=ActionForm(),
         done=lesson.id in progress.completed_lessons,
     )
