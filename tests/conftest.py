@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -35,6 +36,8 @@ def make_config(tmp_path_factory, **overrides) -> dict:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
         "RATELIMIT_ENABLED": False,
+        # Counters may live in a shared Redis (CI): each application counts on its own.
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         "OUTBOX_DIR": str(instance / "outbox"),
         "MEDIA_DIR": str(instance / "media"),
         "SERVER_NAME": None,
