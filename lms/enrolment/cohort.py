@@ -13,8 +13,8 @@ from sqlalchemy import select
 from lms.accounts import services as accounts
 from lms.accounts.models import Gender, ProfileRole, User
 from lms.courses.models import Course
-from lms.enrolment.models import EnrolmentSource
-from lms.enrolment.services import EnrolmentError, enrol, enrolment_for
+from lms.enrolment.models import Enrolment, EnrolmentSource
+from lms.enrolment.services import EnrolmentError, enrol
 from lms.extensions import db
 
 COLUMNS = ("email", "full_name", "gender", "country", "institution", "profile_role")
@@ -128,6 +128,15 @@ def enrol_cohort(course: Course, rows: list[CohortRow]) -> tuple[CohortResult, l
     existing = {
         user.email: user for user in db.session.execute(select(User).where(User.email.in_(emails))).scalars()
     }
+    enrolled = {
+        enrolment.user_id: enrolment
+        for enrolment in db.session.execute(
+            select(Enrolment).where(
+                Enrolment.course_id == course.id,
+                Enrolment.user_id.in_([user.id for user in existing.values()]),
+            )
+        ).scalars()
+    }
     for row in rows:
         user = existing.get(row.email)
         if user is None:
@@ -136,7 +145,7 @@ def enrol_cohort(course: Course, rows: list[CohortRow]) -> tuple[CohortResult, l
                 country=row.country, institution=row.institution, profile_role=row.profile_role,
             )  # fmt: skip
             result.new_users.append(user)
-        before = enrolment_for(user.id, course.id)
+        before = enrolled.get(user.id)
         if before is not None and before.active:
             result.already += 1
             continue
