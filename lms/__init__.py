@@ -41,9 +41,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_domains(app: Flask) -> None:
-    from lms import accounts, admin, courses, enrolment, learning, media, quizzes, teaching
+    from lms import accounts, admin, certificates, courses, enrolment, learning, media, quizzes, teaching
     from lms.content.cli import courses as courses_cli
 
-    for domain in (courses, learning, quizzes, enrolment, teaching, accounts, admin, media):
+    # The order here is the order of the header's navigation links.
+    domains = (courses, learning, certificates, quizzes, enrolment, teaching, accounts, admin, media)
+    for domain in domains:
         domain.init_app(app)
     app.cli.add_command(courses_cli)

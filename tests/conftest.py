@@ -17,6 +17,7 @@ from sqlalchemy import event
 
 from lms import create_app
 from lms.extensions import db as _db
+from lms.extensions import limiter
 from tests import factories
 
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -40,6 +41,7 @@ def make_config(tmp_path_factory, **overrides) -> dict:
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         "OUTBOX_DIR": str(instance / "outbox"),
         "MEDIA_DIR": str(instance / "media"),
+        "CERTIFICATE_KEY_PATH": str(instance / "certificate-signing-key.pem"),
         "SERVER_NAME": None,
     }
     config.update(overrides)
@@ -97,6 +99,8 @@ def make_app(tmp_path_factory, app):
         return application
 
     yield build
+    # The limiter is one object shared by every application: put back the session app's setting.
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
     for application in made:
         with application.app_context():
             _db.session.remove()

@@ -1,0 +1,36 @@
+"""Certificates: issued when a course is completed, printed as PDF in any script, verifiable by anyone."""
+
+from pathlib import Path
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("certificates", __name__)
+
+
+def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from lms.certificates import views  # noqa: F401
+    from lms.certificates.cli import certificates as certificates_cli
+    from lms.certificates.services import on_course_completed
+    from lms.learning.events import course_completed
+    from lms.policy import Role
+    from lms.web import add_navigation
+
+    data_dir = Path(app.instance_path)
+    config = app.config
+    config.setdefault("CERTIFICATE_ISSUER", config["SITE_NAME"])
+    config.setdefault("CERTIFICATE_SIGNATORY", "")
+    config.setdefault("CERTIFICATE_SIGNATORY_TITLE", "")
+    config.setdefault("CERTIFICATE_LOGO", "")
+    config.setdefault("CERTIFICATE_PAGE_SIZE", "A4")
+    config.setdefault("CERTIFICATE_BASE_URL", "http://127.0.0.1:5000")
+    config.setdefault("CERTIFICATE_KEY_PATH", str(data_dir / "certificate-signing-key.pem"))
+    config.setdefault("CERTIFICATES_PER_PAGE", 50)
+    config.setdefault("VERIFY_RATE_LIMIT", "30 per minute")
+
+    app.register_blueprint(bp)
+    app.cli.add_command(certificates_cli)
+    course_completed.connect(on_course_completed)  # connecting twice is a no-op
+    add_navigation("certificates.mine", _l("My certificates"), Role.LEARNER)
+    add_navigation("certificates.register", _l("Certificates"), Role.ADMIN)

@@ -1,0 +1,164 @@
+"""Issuing, revoking, reinstating and re-issuing certificates. Functions flush; the caller commits.
+
+Issuing is driven by `lms.learning.events.course_completed` and runs inside the completing
+request's transaction. The partial unique index `uq_certificate_current` allows one current
+(not superseded) certificate per learner and course; the insert runs in a savepoint, so when a
+concurrent request wins the race the loser's savepoint is rolled back and the completing request
+carries on with the winner's certificate.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms.accounts.models import User, utcnow
+from lms.certificates import codes
+from lms.certificates.models import (
+    Certificate,
+    CertificateAction,
+    CertificateActionKind,
+    CertificateStateError,
+    CertificateStatus,
+)
+from lms.certificates.typesetting import uncovered_characters
+from lms.courses.models import Course
+from lms.enrolment.models import Enrolment
+from lms.extensions import db
+
+CertificateError = CertificateStateError  # the one error callers catch; messages are for people
+
+_CODE_ATTEMPTS = 3  # a collision of 80 random bits is not expected; retrying costs nothing
+
+
+def current_certificate(user_id: int, course_id: int) -> Certificate | None:
+    """The learner's valid or revoked certificate for the course (not a superseded one)."""
+    return db.session.execute(
+        select(Certificate).where(
+            Certificate.user_id == user_id,
+            Certificate.course_id == course_id,
+            Certificate.status != CertificateStatus.SUPERSEDED,
+        )
+    ).scalar_one_or_none()
+
+
+def issue_for_enrolment(enrolment: Enrolment) -> Certificate:
+    """Issue the certificate for a completed enrolment, or return the one already issued.
+
+    Idempotent and safe under concurrent requests (see the module docstring). The certificate
+    copies the learner's name, the course's title and hours and the completed version now, so
+    later edits do not change it.
+    """
+    existing = current_certificate(enrolment.user_id, enrolment.course_id)
+    if existing is not None:
+        return existing
+    user = db.session.get(User, enrolment.user_id)
+    course = db.session.get(Course, enrolment.course_id)
+    config = current_app.config
+    for _attempt in range(_CODE_ATTEMPTS):
+        certificate = Certificate(
+            code=codes.new_code(),
+            user_id=user.id,
+            course_id=course.id,
+            status=CertificateStatus.VALID,
+            holder_name=user.full_name,
+            course_title=course.title,
+            course_version=enrolment.completed_version or course.version,
+            hours=course.hours,
+            language=course.language,
+            completed_at=enrolment.completed_at or utcnow(),
+            issued_at=utcnow(),
+            issuer_name=config["CERTIFICATE_ISSUER"],
+            signatory=config["CERTIFICATE_SIGNATORY"],
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(certificate)
+                db.session.flush()
+        except IntegrityError:
+            existing = current_certificate(enrolment.user_id, enrolment.course_id)
+            if existing is not None:  # a concurrent request issued it first
+                return existing
+            continue  # the code itself collided: draw another
+        _record(certificate, CertificateActionKind.ISSUED, None)
+        return certificate
+    raise RuntimeError("could not draw an unused certificate code")
+
+
+def on_course_completed(enrolment: Enrolment, **extra) -> None:
+    """Receiver of `course_completed` (sender is the Enrolment)."""
+    issue_for_enrolment(enrolment)
+
+
+def revoke(certificate: Certificate, reason: str, actor: User) -> None:
+    """Revoke with a reason shown on the public verification page. Raises CertificateError."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise CertificateError(_("Please give the reason for revoking this certificate."))
+    certificate.revoke(reason)
+    _record(certificate, CertificateActionKind.REVOKED, actor, reason)
+
+
+def reinstate(certificate: Certificate, actor: User, reason: str = "") -> None:
+    """Make a revoked certificate valid again. Raises CertificateError."""
+    certificate.reinstate()
+    _record(certificate, CertificateActionKind.REINSTATED, actor, reason)
+
+
+def reissue(certificate: Certificate, actor: User, reason: str = "") -> Certificate:
+    """Issue a new certificate with the holder's current name; the old one is superseded.
+
+    For name corrections: everything else (course, version, hours, completion date) is copied
+    from the old certificate. Only a valid certificate can be re-issued. Raises CertificateError.
+    """
+    holder = db.session.get(User, certificate.user_id)
+    if certificate.status is not CertificateStatus.VALID:
+        raise CertificateError(_("Only a valid certificate can be re-issued."))
+    missing = uncovered_characters(holder.full_name)
+    if missing:
+        raise CertificateError(
+            _(
+                "The holder's name contains characters no certificate font can print: %(chars)s.",
+                chars=" ".join(missing),
+            )  # fmt: skip
+        )
+    certificate.supersede()
+    db.session.flush()
+    successor = Certificate(
+        code=codes.new_code(),
+        user_id=certificate.user_id,
+        course_id=certificate.course_id,
+        status=CertificateStatus.VALID,
+        holder_name=holder.full_name,
+        course_title=certificate.course_title,
+        course_version=certificate.course_version,
+        hours=certificate.hours,
+        language=certificate.language,
+        completed_at=certificate.completed_at,
+        issued_at=utcnow(),
+        issuer_name=current_app.config["CERTIFICATE_ISSUER"],
+        signatory=current_app.config["CERTIFICATE_SIGNATORY"],
+    )
+    db.session.add(successor)
+    db.session.flush()
+    certificate.superseded_by_id = successor.id
+    _record(certificate, CertificateActionKind.REISSUED, actor, reason)
+    _record(successor, CertificateActionKind.ISSUED, actor, reason)
+    return successor
+
+
+def _record(
+    certificate: Certificate, kind: CertificateActionKind, actor: User | None, reason: str = ""
+) -> None:
+    db.session.add(
+        CertificateAction(
+            certificate_id=certificate.id,
+            kind=kind,
+            actor_id=actor.id if actor is not None else None,
+            reason=reason or "",
+            at=utcnow(),
+        )
+    )
+    db.session.flush()

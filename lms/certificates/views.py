@@ -1,0 +1,344 @@
+"""Learners' certificates, public verification, and the administrators' register.
+
+Views stay thin: they load (or 404), check access through lms.policy, call a service or a
+query, commit once and render or redirect.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.certificates import bp, codes, documents, export, queries, services
+from lms.certificates.forms import (
+    ACTION_LABELS,
+    STATUS_LABELS,
+    NoteForm,
+    RegisterFilterForm,
+    RevokeForm,
+    VerifyForm,
+)
+from lms.certificates.models import Certificate, CertificateStatus
+from lms.certificates.typesetting import UnprintableTextError
+from lms.csvexport import csv_response
+from lms.errors import abort_with
+from lms.extensions import db, limiter
+from lms.policy import Role, admin_required, has_role, login_required, public
+from lms.web import form_error
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+verify_limit = limiter.shared_limit(_verify_limit, scope="certificate-verification")
+
+
+# --- Learners -------------------------------------------------------------------------------
+
+
+@bp.get("/certificates")
+@login_required
+def mine():
+    return render_template(
+        "certificates/mine.html", certificates=queries.certificates_of(current_user.id), labels=STATUS_LABELS
+    )
+
+
+def _own_or_admin(certificate_id: int) -> Certificate:
+    """The certificate if it is the visitor's own or the visitor is an admin; 404 otherwise, so
+    nobody learns which certificate numbers exist."""
+    cert = db.get_or_404(Certificate, certificate_id)
+    if cert.user_id != current_user.id and not has_role(current_user, Role.ADMIN):
+        abort_with(404, _("There is no such certificate among yours."))
+    return cert
+
+
+@bp.get("/certificates/<int:certificate_id>.pdf")
+@login_required
+def download(certificate_id: int):
+    cert = _own_or_admin(certificate_id)
+    try:
+        data = documents.certificate_pdf(cert)
+    except UnprintableTextError as error:
+        abort_with(
+            409,
+            _(
+                "This certificate cannot be printed: the name contains %(chars)s, which no certificate "
+                "font can print. Please correct your name in your account and ask the administrators "
+                "to re-issue the certificate.",
+                chars=" ".join(error.characters),
+            ),
+        )
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{documents.pdf_filename(cert)}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Everyone: verification -------------------------------------------------------------------
+
+
+@bp.get("/verify")
+@public
+@verify_limit
+def verify():
+    form = VerifyForm(request.args)
+    if "code" not in request.args:
+        return render_template("certificates/verify.html", form=form)
+    if form.validate():
+        try:
+            code = codes.normalise(form.code.data)
+        except codes.MalformedCode as error:
+            form.code.errors = [str(error)]
+        else:
+            return redirect(url_for("certificates.verify_code", code=code))
+    return render_template("certificates/verify.html", form=form), 400
+
+
+def _verified(raw: str, *, as_json: bool = False) -> Certificate:
+    """The certificate for a typed code; 400 for a malformed code, 404 for an unknown one."""
+    try:
+        code = codes.normalise(raw)
+    except codes.MalformedCode as error:
+        if as_json:
+            abort_with(400, str(error))
+        form = VerifyForm(data={"code": raw})
+        form.code.errors = [str(error)]
+        abort_page = render_template("certificates/verify.html", form=form)
+        _abort_response(abort_page, 400)
+    cert = queries.by_code(code)
+    if cert is None:
+        if as_json:
+            abort_with(404, _("No certificate has this code."))
+        _abort_response(render_template("certificates/unknown.html", code=code, form=VerifyForm()), 404)
+    return cert
+
+
+def _abort_response(body: str, status: int):
+    from flask import abort
+
+    abort(Response(body, status=status, mimetype="text/html"))
+
+
+def _public_facts(cert: Certificate) -> dict:
+    """What anyone may learn from a code: never the email or any other personal data."""
+    successor = db.session.get(Certificate, cert.superseded_by_id) if cert.superseded_by_id else None
+    return {
+        "code": cert.code,
+        "status": cert.status.value,
+        "holder_name": cert.holder_name,
+        "course_title": cert.course_title,
+        "course_version": cert.course_version,
+        "hours": cert.hours,
+        "completed_on": cert.completed_at.date().isoformat(),
+        "issued_on": cert.issued_at.date().isoformat(),
+        "issuer": cert.issuer_name,
+        "revoked_reason": cert.revoked_reason if cert.status is CertificateStatus.REVOKED else None,
+        "superseded_by": successor.code if successor is not None else None,
+        "verification_url": documents.verification_url(cert.code),
+        "credential_url": url_for("certificates.credential", code=cert.code, _external=True),
+    }
+
+
+@bp.get("/verify/<code>")
+@public
+@verify_limit
+def verify_code(code: str):
+    cert = _verified(code)
+    if cert.code != code:
+        return redirect(url_for("certificates.verify_code", code=cert.code))
+    return render_template(
+        "certificates/verified.html", cert=cert, facts=_public_facts(cert), form=VerifyForm()
+    )
+
+
+@bp.get("/verify/<code>.json")
+@public
+@verify_limit
+def verify_json(code: str):
+    return jsonify(_public_facts(_verified(code, as_json=True)))
+
+
+@bp.get("/verify/<code>/credential.json")
+@public
+@verify_limit
+def credential(code: str):
+    """The signed credential; its status is not part of it: check the status URL it names."""
+    cert = _verified(code, as_json=True)
+    response = jsonify(documents.signed_credential(cert))
+    response.mimetype = "application/vc+ld+json"
+    response.headers["Content-Disposition"] = f'inline; filename="credential-{cert.code}.json"'
+    return response
+
+
+@bp.get("/.well-known/lms-issuer.json")
+@public
+def issuer():
+    """The issuer profile with the public key that checks every credential's signature."""
+    return jsonify(documents.issuer_profile())
+
+
+# --- Administrators ---------------------------------------------------------------------------
+
+
+def _filter_form() -> tuple[RegisterFilterForm, queries.RegisterFilter | None]:
+    form = RegisterFilterForm(request.args)
+    form.course.choices = [("", _("Any course"))] + [
+        (c.slug, c.title) for c in queries.courses_with_certificates()
+    ]
+    if not form.validate():
+        return form, None
+    criteria = queries.RegisterFilter(
+        course=form.course.data or "",
+        since=form.since.data,
+        until=form.until.data,
+        country=(form.country.data or "").strip().upper(),
+        gender=form.gender.data or "",
+        status=form.status.data or "",
+    )
+    return form, criteria
+
+
+def _filter_args(criteria: queries.RegisterFilter) -> dict:
+    args = {
+        "course": criteria.course,
+        "since": criteria.since.isoformat() if criteria.since else "",
+        "until": criteria.until.isoformat() if criteria.until else "",
+        "country": criteria.country,
+        "gender": criteria.gender,
+        "status": criteria.status,
+    }
+    return {key: value for key, value in args.items() if value}
+
+
+@bp.get("/admin/certificates")
+@admin_required
+def register():
+    form, criteria = _filter_form()
+    if criteria is None:
+        return render_template("certificates/register.html", form=form, page=None, args={}), 400
+    page = db.paginate(
+        queries.register_query(criteria),
+        per_page=current_app.config["CERTIFICATES_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "certificates/register.html", form=form, page=page, args=_filter_args(criteria), labels=STATUS_LABELS
+    )
+
+
+@bp.get("/admin/certificates.csv")
+@admin_required
+def register_csv():
+    form, criteria = _filter_form()
+    if criteria is None:
+        abort_with(400, _("The filters are not valid: %(errors)s", errors=_form_errors(form)))
+    rows = (queries.register_row(cert) for cert in queries.iter_register(criteria))
+    return csv_response("certificates.csv", queries.REGISTER_HEADER, rows)
+
+
+def _form_errors(form) -> str:
+    return "; ".join(f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items())
+
+
+@bp.get("/admin/certificates.zip")
+@admin_required
+def register_zip():
+    form, criteria = _filter_form()
+    if criteria is None:
+        abort_with(400, _("The filters are not valid: %(errors)s", errors=_form_errors(form)))
+    if queries.count_register(criteria) == 0:
+        flash(_("No certificate matches these filters, so there is nothing to export."), "warning")
+        return redirect(url_for("certificates.register", **_filter_args(criteria)))
+    chunks = export.zip_chunks(queries.iter_register(criteria), documents.export_renderer(documents.layout()))
+    response = Response(stream_with_context(chunks), mimetype="application/zip")
+    response.headers["Content-Disposition"] = 'attachment; filename="certificates.zip"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/admin/certificates/<int:certificate_id>")
+@admin_required
+def manage(certificate_id: int):
+    cert = db.get_or_404(Certificate, certificate_id)
+    return _manage_page(cert)
+
+
+def _manage_page(cert: Certificate, revoke_form=None, note_form=None, status: int = 200):
+    successor = db.session.get(Certificate, cert.superseded_by_id) if cert.superseded_by_id else None
+    return render_template(
+        "certificates/manage.html",
+        cert=cert,
+        successor=successor,
+        history=queries.history(cert.id),
+        revoke_form=revoke_form or RevokeForm(),
+        note_form=note_form or NoteForm(),
+        labels=STATUS_LABELS,
+        action_labels=ACTION_LABELS,
+    ), status
+
+
+@bp.post("/admin/certificates/<int:certificate_id>/revoke")
+@admin_required
+def revoke(certificate_id: int):
+    cert = db.get_or_404(Certificate, certificate_id)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke(cert, form.reason.data, current_user)
+        except services.CertificateError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The certificate has been revoked."), "success")
+            return redirect(url_for("certificates.manage", certificate_id=cert.id))
+    return _manage_page(cert, revoke_form=form, status=400)
+
+
+@bp.post("/admin/certificates/<int:certificate_id>/reinstate")
+@admin_required
+def reinstate(certificate_id: int):
+    cert = db.get_or_404(Certificate, certificate_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            services.reinstate(cert, current_user, form.reason.data or "")
+        except services.CertificateError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The certificate is valid again."), "success")
+            return redirect(url_for("certificates.manage", certificate_id=cert.id))
+    return _manage_page(cert, note_form=form, status=400)
+
+
+@bp.post("/admin/certificates/<int:certificate_id>/reissue")
+@admin_required
+def reissue(certificate_id: int):
+    cert = db.get_or_404(Certificate, certificate_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            successor = services.reissue(cert, current_user, form.reason.data or "")
+        except services.CertificateError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("A new certificate has been issued; the old one now points to it."), "success")
+            return redirect(url_for("certificates.manage", certificate_id=successor.id))
+    return _manage_page(cert, note_form=form, status=400)

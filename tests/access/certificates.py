@@ -1,0 +1,77 @@
+"""Certificates: the learner's list and PDF, public verification, the administrators' register.
+
+The world has a course `certified` that the learner and the trainer completed: the learner's
+certificate is valid, the trainer's is revoked.
+"""
+
+from tests import factories
+from tests.access import ADMINS, PUBLIC, SIGNED_IN, Route
+
+OWNER_OR_ADMIN = dict(anonymous=302, learner=200, trainer=404, admin=200)
+ADMIN_ACTION = dict(anonymous=302, learner=403, trainer=403, admin=302)
+EVERYONE_404 = dict(anonymous=404, learner=404, trainer=404, admin=404)
+EVERYONE_400 = dict(anonymous=400, learner=400, trainer=400, admin=400)
+
+
+def build(world):
+    from lms.accounts.models import utcnow
+    from lms.certificates import services
+
+    course = factories.make_course("certified", modules=1, lessons=1, quiz=False)
+    for holder in (world.learner, world.trainer):
+        enrolment = factories.enrol(holder, course)
+        enrolment.completed_at = utcnow()
+        enrolment.completed_version = course.version
+    world.certificate = services.issue_for_enrolment(factories.enrol(world.learner, course))
+    world.revoked_certificate = services.issue_for_enrolment(factories.enrol(world.trainer, course))
+    services.revoke(world.revoked_certificate, "Issued by mistake.", world.admin)
+
+
+ROUTES = [
+    Route("certificates.mine", lambda w: "/certificates", SIGNED_IN),
+    Route("certificates.download", lambda w: f"/certificates/{w.certificate.id}.pdf", OWNER_OR_ADMIN),
+    Route(
+        "certificates.download",
+        lambda w: "/certificates/999999.pdf",
+        dict(anonymous=302, learner=404, trainer=404, admin=404),
+        note="unknown",
+    ),
+    Route("certificates.verify", lambda w: "/verify", PUBLIC),
+    Route("certificates.verify", lambda w: "/verify?code=nonsense", EVERYONE_400, note="malformed"),
+    Route("certificates.verify_code", lambda w: f"/verify/{w.certificate.code}", PUBLIC),
+    Route(
+        "certificates.verify_code", lambda w: f"/verify/{w.revoked_certificate.code}", PUBLIC, note="revoked"
+    ),
+    Route(
+        "certificates.verify_code", lambda w: "/verify/0000-0000-0000-0000-0", EVERYONE_404, note="unknown"
+    ),
+    Route(
+        "certificates.verify_code", lambda w: "/verify/0000-0000-0000-0000-1", EVERYONE_400, note="bad check"
+    ),
+    Route("certificates.verify_json", lambda w: f"/verify/{w.certificate.code}.json", PUBLIC),
+    Route("certificates.credential", lambda w: f"/verify/{w.certificate.code}/credential.json", PUBLIC),
+    Route("certificates.issuer", lambda w: "/.well-known/lms-issuer.json", PUBLIC),
+    Route("certificates.register", lambda w: "/admin/certificates", ADMINS),
+    Route("certificates.register_csv", lambda w: "/admin/certificates.csv", ADMINS),
+    Route("certificates.register_zip", lambda w: "/admin/certificates.zip", ADMINS),
+    Route("certificates.manage", lambda w: f"/admin/certificates/{w.certificate.id}", ADMINS),
+    Route(
+        "certificates.revoke",
+        lambda w: f"/admin/certificates/{w.certificate.id}/revoke",
+        ADMIN_ACTION,
+        method="POST",
+        data=lambda w: {"reason": "Plagiarism found in the final assignment."},
+    ),
+    Route(
+        "certificates.reinstate",
+        lambda w: f"/admin/certificates/{w.revoked_certificate.id}/reinstate",
+        ADMIN_ACTION,
+        method="POST",
+    ),
+    Route(
+        "certificates.reissue",
+        lambda w: f"/admin/certificates/{w.certificate.id}/reissue",
+        ADMIN_ACTION,
+        method="POST",
+    ),
+]

@@ -1,0 +1,105 @@
+"""A learner completes a course in the browser, downloads the certificate and anyone verifies it;
+an administrator revokes it and exports the register as a ZIP of PDFs."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from tests import factories
+
+pytestmark = pytest.mark.browser
+
+NAME = "Nguyễn Thị Phương"
+
+
+@pytest.fixture
+def course_and_people(db):
+    course = factories.make_course("browser-cert", modules=1, lessons=2, quiz=False, title="Teaching Online")
+    learner = factories.make_user(full_name=NAME)
+    admin = factories.make_user(role="admin", full_name="Admin Person")
+    factories.enrol(learner, course)
+    db.session.commit()
+    return course, learner, admin
+
+
+def sign_in(page, user):
+    page.goto("/login")
+    page.get_by_label("Email address").fill(user.email)
+    page.get_by_label("Password").fill(factories.DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_learner_completes_downloads_and_the_public_verifies(page, course_and_people, browser, live_server):
+    _course, learner, admin = course_and_people
+    sign_in(page, learner)
+    page.goto("/courses/browser-cert/lessons/m1-l1")
+    page.get_by_role("button", name="Mark as complete and continue").click()
+    page.get_by_role("button", name="Mark as complete and continue").click()
+    assert page.get_by_text("Congratulations! You have completed this course.").is_visible()
+
+    page.get_by_role("link", name="My certificates").click()
+    assert page.get_by_role("heading", name="Teaching Online").is_visible()
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("Download PDF")).click()
+    data = info.value.path().read_bytes()
+    text = unicodedata.normalize("NFKC", PdfReader(io.BytesIO(data)).pages[0].extract_text())
+    share = page.get_by_label(re.compile("Share link")).input_value()
+    code = share.rsplit("/", 1)[-1]
+    assert NAME in text and code in text and "Teaching Online" in text
+
+    public_context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    admin_context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    try:
+        check_then_revoke(public_context.new_page(), admin_context.new_page(), learner, admin, code)
+    finally:
+        public_context.close()
+        admin_context.close()
+
+
+def check_then_revoke(public, admin_page, learner, admin, code):
+    public.goto("/verify")
+    public.get_by_label("Certificate code").fill(code.lower().replace("-", " "))
+    public.get_by_role("button", name="Check").click()
+    assert public.get_by_text("Valid.").is_visible()
+    assert public.get_by_text(NAME).first.is_visible()
+    assert learner.email not in public.content()
+    assert public.request.get(f"/verify/{code}/credential.json").json()["credentialSubject"]["name"] == NAME
+
+    sign_in(admin_page, admin)
+    admin_page.get_by_role("link", name="Certificates", exact=True).click()
+    admin_page.get_by_role("link", name=code).click()
+    admin_page.get_by_label("Reason").fill("Completed by someone else.")
+    admin_page.get_by_role("button", name="Revoke this certificate").click()
+    assert admin_page.get_by_text("The certificate has been revoked.").is_visible()
+
+    public.goto(f"/verify/{code}")
+    assert public.get_by_text("Revoked.").is_visible()
+    assert public.get_by_text("Completed by someone else.").is_visible()
+
+
+def test_admin_exports_a_zip_and_an_empty_filter_is_explained(page, course_and_people, db):
+    course, learner, admin = course_and_people
+    from tests.certificates.conftest import complete_course
+
+    complete_course(learner, course)
+    db.session.commit()
+    sign_in(page, admin)
+    page.goto("/admin/certificates")
+    page.get_by_label("Course").select_option("browser-cert")
+    page.get_by_role("button", name="Filter").click()
+    with page.expect_download() as info:
+        page.get_by_role("link", name=re.compile("ZIP of PDFs")).click()
+    names = zipfile.ZipFile(info.value.path()).namelist()
+    assert "register.csv" in names and any(name.endswith(".pdf") for name in names)
+
+    page.get_by_label("Country").fill("FR")
+    page.get_by_role("button", name="Filter").click()
+    assert page.get_by_text("No certificate matches these filters.").is_visible()
+    page.goto(page.url.replace("/admin/certificates?", "/admin/certificates.zip?"))
+    assert page.get_by_text("nothing to export").is_visible()
