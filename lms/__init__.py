@@ -41,11 +41,33 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_domains(app: Flask) -> None:
-    from lms import accounts, admin, certificates, courses, enrolment, learning, media, quizzes, teaching
+    from lms import (
+        accounts,
+        admin,
+        authoring,
+        certificates,
+        courses,
+        enrolment,
+        learning,
+        media,
+        quizzes,
+        teaching,
+    )
     from lms.content.cli import courses as courses_cli
 
     # The order here is the order of the header's navigation links.
-    domains = (courses, learning, certificates, quizzes, enrolment, teaching, accounts, admin, media)
+    domains = (
+        courses,
+        learning,
+        certificates,
+        quizzes,
+        enrolment,
+        teaching,
+        authoring,
+        accounts,
+        admin,
+        media,
+    )
     for domain in domains:
         domain.init_app(app)
     app.cli.add_command(courses_cli)

@@ -99,3 +99,13 @@ def can_study(user, course, enrolment) -> bool:
     if enrolment is not None and enrolment.active and course.published:
         return True
     return teaches(user, course)
+
+
+def can_edit_draft(user, draft) -> bool:
+    """A course's draft is edited by those who teach the course (owner, co-trainers, admins)."""
+    return teaches(user, draft.course)
+
+
+def can_manage_draft_trainers(user, draft) -> bool:
+    """Co-trainers of a course written in the browser are chosen by its owner or an admin."""
+    return bool(user.is_authenticated and (has_role(user, Role.ADMIN) or user.id == draft.owner_id))

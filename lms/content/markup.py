@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import partial
 
 import bleach
 import markdown
-from bleach.linkifier import Linker
+from bleach.linkifier import LinkifyFilter
 
 ALLOWED_TAGS = frozenset(
     {
@@ -79,20 +80,22 @@ def _add_link_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
+# Links get their rel (and bare URLs become links) in the same pass as cleaning. A separate
+# bleach Linker pass with skip_tags escaped entities inside <pre>/<code> a second time, so code
+# samples showed "&lt;" and sanitising was not idempotent.
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=_keep_attribute,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_add_link_rel], skip_tags={"pre", "code"}, parse_email=False)],
 )
-_linker = Linker(callbacks=[_add_link_rel], skip_tags={"pre", "code"}, parse_email=False)
 
 
 def sanitise_html(html: str) -> str:
     """Reduce any HTML to the allow-list above. Idempotent."""
-    cleaned = _cleaner.clean(html)
-    return _linker.linkify(cleaned)
+    return _cleaner.clean(html)
 
 
 def render_markdown(text: str, rewrite_image: Callable[[str], str | None] | None = None) -> str:

@@ -1,0 +1,376 @@
+"""From draft to learners, and between drafts and ZIP archives.
+
+Publishing writes the draft as course files into a temporary folder, reads them back with
+`lms.content.format.load_tree` and applies the result with `lms.content.importer.apply_course`:
+exactly the validation and import that course files get, so a draft that breaks a rule of the
+file format cannot be published, and learners keep their progress on every lesson and question
+whose slug still exists. Each publication bumps Course.version (certificates record it).
+
+A ZIP import goes the same way in reverse: validate like `flask courses import`, then replace
+the draft and publish, all in the request's one transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms.accounts.models import User, utcnow
+from lms.authoring.models import DraftCourse, DraftImage, DraftLesson, DraftModule, LessonRevision
+from lms.authoring.services import AuthoringError, mark_changed, safe_image_name
+from lms.content.archive import (
+    INLINE_IMAGE,
+    ArchiveError,
+    ArchiveLimits,
+    course_zip,
+    lesson_file,
+    module_folder,
+    read_archive,
+    rewrite_image_targets,
+    write_course,
+)
+from lms.content.format import (
+    CourseSpec,
+    LessonSpec,
+    ModuleSpec,
+    OptionSpec,
+    Problem,
+    QuestionSpec,
+    QuizSpec,
+    load_tree,
+)
+from lms.content.importer import ImportReport, apply_course
+from lms.courses.models import Course
+from lms.extensions import db
+from lms.media.services import media_dir, media_url, store_image
+from lms.policy import teaches
+from lms.quizzes.models import QuestionKind
+from lms.teaching.models import CourseTrainer
+
+MEDIA_TARGET = re.compile(r"^/media/([0-9a-f]{64}\.(?:png|jpg|gif|webp))$")
+LESSON_HEADER_LINES = 5  # +++, title, minutes, +++, blank line
+
+
+@dataclass(frozen=True)
+class PublishProblem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class PublishRefused(AuthoringError):
+    def __init__(self, problems: list[PublishProblem]):
+        super().__init__(_("The draft cannot be published yet: please fix the problems listed."))
+        self.problems = problems
+
+
+# --- draft -> spec -------------------------------------------------------------------------
+
+
+def _lesson_spec(lesson: DraftLesson, names: dict[str, str], used: dict[str, str]) -> LessonSpec:
+    """The lesson as a file would hold it: /media/ images become images/<name> in its module.
+    `used` (name -> media file) is shared by the module's lessons so names never clash."""
+    images: dict[str, bytes] = {}
+    mapping: dict[str, str] = {}
+    for target in sorted({match.group(2) for match in INLINE_IMAGE.finditer(lesson.body)}):
+        match = MEDIA_TARGET.match(target)
+        path = media_dir() / match.group(1) if match else None
+        if path is None or not path.is_file():
+            continue
+        filename = match.group(1)
+        name = names.get(filename, filename)
+        if used.get(name, filename) != filename:
+            name = filename
+        used[name] = filename
+        mapping[target] = f"images/{name}"
+        images[f"images/{name}"] = path.read_bytes()
+    body = rewrite_image_targets(lesson.body, mapping)
+    return LessonSpec(slug=lesson.slug, title=lesson.title, minutes=lesson.minutes, body=body, images=images)
+
+
+def _quiz_spec(quiz: dict | None) -> QuizSpec | None:
+    if quiz is None:
+        return None
+    questions = [
+        QuestionSpec(
+            slug=question["slug"],
+            kind=QuestionKind(question["kind"]),
+            prompt=question["prompt"],
+            options=[
+                OptionSpec(o["slug"], o["text"], o["correct"], o.get("feedback", ""))
+                for o in question["options"]
+            ],
+        )  # fmt: skip
+        for question in quiz.get("questions", [])
+    ]
+    return QuizSpec(title=quiz["title"], pass_mark=quiz.get("pass_mark"),
+                    max_attempts=quiz.get("max_attempts", 3), questions=questions)  # fmt: skip
+
+
+def draft_spec(
+    draft: DraftCourse, *, version: str | None = None, published: bool | None = None
+) -> CourseSpec:
+    """The draft as a CourseSpec in file form (images embedded), not yet validated."""
+    course = draft.course
+    names = {image.filename: image.name for image in draft.images}
+    modules = []
+    for module in draft.modules:
+        used: dict[str, str] = {}
+        lessons = [_lesson_spec(lesson, names, used) for lesson in module.lessons]
+        modules.append(ModuleSpec(slug=module.slug, title=module.title, summary=module.summary,
+                                  lessons=lessons, quiz=_quiz_spec(module.quiz)))  # fmt: skip
+    return CourseSpec(
+        slug=course.slug, title=draft.title, summary=draft.summary, audience=draft.audience,
+        language=draft.language, hours=float(draft.hours), version=version or course.version,
+        outcomes=list(draft.outcomes or []), completion_rule=draft.completion_rule, pass_mark=draft.pass_mark,
+        enrolment_key=draft.enrolment_key, enrol_from=draft.enrol_from, enrol_until=draft.enrol_until,
+        published=course.published if published is None else published, modules=modules, source_path=None,
+    )  # fmt: skip
+
+
+def export_zip(draft: DraftCourse) -> bytes:
+    """The draft in the courses/ file format (courses/README.md), zipped."""
+    return course_zip(draft_spec(draft))
+
+
+# --- publishing ----------------------------------------------------------------------------
+
+
+def next_version(current: str) -> str:
+    """ "0" (never published) -> "1.0"; otherwise the last number goes up: 1.0 -> 1.1, 2 -> 3."""
+    if current in {"", "0"}:
+        return "1.0"
+    match = re.fullmatch(r"(.*?)(\d+)", current)
+    if match is None:
+        return f"{current}.1"[:40]
+    return f"{match.group(1)}{int(match.group(2)) + 1}"
+
+
+def _labels(draft: DraftCourse) -> dict[str, str]:
+    labels = {"course.toml": _("Course details"), "": _("Course")}
+    for position, module in enumerate(draft.modules, start=1):
+        folder = module_folder(position, module.slug)
+        label = _("Module “%(title)s”", title=module.title)
+        labels[folder] = labels[f"{folder}/module.toml"] = label
+        labels[f"{folder}/quiz.toml"] = _("Quiz of module “%(title)s”", title=module.title)
+        for number, lesson in enumerate(module.lessons, start=1):
+            labels[f"{folder}/{lesson_file(number, lesson.slug)}"] = _(
+                "Lesson “%(title)s”", title=lesson.title
+            )
+    return labels
+
+
+def _friendly() -> dict[str, str]:
+    """The file format's messages that speak of files, said in the editor's words."""
+    return {
+        "the course has no module folders (named like 01-introduction)": _("add at least one module"),
+        "the module has no lessons and no quiz": _("add a lesson or a quiz"),
+        "the lesson has no text after its header": _("the lesson has no text yet"),
+        "the quiz has no questions": _("add at least one question"),
+    }
+
+
+def _explain(problems: list[Problem], root: Path, labels: dict[str, str]) -> list[PublishProblem]:
+    explained = []
+    friendly = _friendly()
+    for problem in problems:
+        path = problem.path.removeprefix(str(root)).removeprefix(str(root.name)).strip("/")
+        message = friendly.get(problem.message, problem.message)
+        outside = re.match(
+            r"^image '(.*)' (must be a file in this module's images/ folder|does not exist)", message
+        )
+        if outside:
+            message = _("the image %(target)s is not one uploaded on the Images page of this course; upload it "
+                        "there and paste its snippet", target=outside.group(1))  # fmt: skip
+        if path.endswith(".md") and problem.line and problem.line > LESSON_HEADER_LINES:
+            message += " " + _("(line %(n)s of the text)", n=problem.line - LESSON_HEADER_LINES)
+        explained.append(PublishProblem(labels.get(path, path or _("Course")), message))
+    return explained
+
+
+def check(draft: DraftCourse) -> tuple[CourseSpec | None, list[PublishProblem]]:
+    """Validate the draft exactly as course files are validated; (spec, []) when it can be published."""
+    config = current_app.config
+    with tempfile.TemporaryDirectory(prefix="lms-publish-") as temporary:
+        root = Path(temporary) / draft.course.slug
+        write_course(draft_spec(draft), root)
+        specs, problems = load_tree(root, config["MAX_LESSON_BYTES"], config["MAX_IMAGE_BYTES"])
+        if problems:
+            return None, _explain(problems, root, _labels(draft))
+    return specs[0], []
+
+
+def publish(draft: DraftCourse, user: User) -> Course:
+    """Make the draft what learners see, as a new version. Raises PublishRefused with problems."""
+    spec, problems = check(draft)
+    if problems:
+        raise PublishRefused(problems)
+    spec.source_path = None
+    spec.version = next_version(draft.course.version)
+    spec.published = True
+    course = apply_course(spec, ImportReport(), source_path=None)
+    draft.unpublished_changes = False
+    draft.published_at = utcnow()
+    db.session.flush()
+    return course
+
+
+# --- ZIP import ----------------------------------------------------------------------------
+
+
+def archive_limits() -> ArchiveLimits:
+    config = current_app.config
+    return ArchiveLimits(
+        max_bytes=config["AUTHORING_MAX_ARCHIVE_BYTES"],
+        max_files=config["AUTHORING_MAX_ARCHIVE_FILES"],
+        max_uncompressed_bytes=config["AUTHORING_MAX_UNPACKED_BYTES"],
+    )
+
+
+def import_archive(data: bytes, user: User) -> DraftCourse:
+    """Validate a ZIP like `flask courses import`, then load it into the course's draft and
+    publish it with the archive's version. Raises PublishRefused (problems) or AuthoringError."""
+    config = current_app.config
+    try:
+        specs, problems = read_archive(
+            data, archive_limits(), config["MAX_LESSON_BYTES"], config["MAX_IMAGE_BYTES"]
+        )
+    except ArchiveError as error:
+        raise AuthoringError(
+            _("The archive was refused: %(reason)s.", reason=str(error)), "archive"
+        ) from None
+    if problems:
+        raise PublishRefused([PublishProblem(problem.path, problem.message) for problem in problems])
+    spec = specs[0]
+    course = db.session.execute(select(Course).where(Course.slug == spec.slug)).scalar_one_or_none()
+    draft = None
+    if course is not None:
+        if course.source_path is not None:
+            raise AuthoringError(
+                _("The course “%(slug)s” is managed as files on the server; it cannot be replaced here.",
+                  slug=spec.slug), "archive")  # fmt: skip
+        draft = db.session.get(DraftCourse, course.id)
+        if draft is None or not teaches(user, course):
+            raise AuthoringError(
+                _("Another course already uses the address “%(slug)s”.", slug=spec.slug), "archive"
+            )
+    draft = load_spec(spec, user, draft)
+    apply_course(spec, ImportReport(), source_path=None)
+    db.session.flush()
+    draft.unpublished_changes = False
+    draft.published_at = utcnow()
+    db.session.flush()
+    return draft
+
+
+def load_spec(spec: CourseSpec, user: User, draft: DraftCourse | None) -> DraftCourse:
+    """Make the draft equal to `spec`, keeping lessons by slug (their history gets a revision)."""
+    values = dict(
+        title=spec.title, summary=spec.summary, audience=spec.audience, language=spec.language,
+        hours=spec.hours, outcomes=list(spec.outcomes), completion_rule=spec.completion_rule,
+        pass_mark=spec.pass_mark, enrolment_key=spec.enrolment_key, enrol_from=spec.enrol_from,
+        enrol_until=spec.enrol_until,
+    )  # fmt: skip
+    if draft is None:
+        course = Course(slug=spec.slug, version=spec.version, published=False, source_path=None, **values)
+        db.session.add(course)
+        db.session.flush()
+        draft = DraftCourse(course=course, owner_id=user.id, **values)
+        db.session.add(draft)
+        db.session.add(CourseTrainer(course_id=course.id, user_id=user.id))
+        db.session.flush()
+    else:
+        for name, value in values.items():
+            setattr(draft, name, value)
+    modules = {module.slug: module for module in draft.modules}
+    lessons = {lesson.slug: lesson for lesson in draft.lessons}
+    names = {image.filename: image for image in draft.images}
+    kept_modules = []
+    for position, module_spec in enumerate(spec.modules, start=1):
+        module = modules.pop(module_spec.slug, None)
+        if module is None:
+            module = DraftModule(slug=module_spec.slug, title=module_spec.title)
+            draft.modules.append(module)
+        module.position, module.title, module.summary = position, module_spec.title, module_spec.summary
+        module.quiz = _quiz_document(module_spec.quiz)
+        kept_modules.append(module)
+    db.session.flush()
+    for module, module_spec in zip(kept_modules, spec.modules, strict=True):
+        for position, lesson_spec in enumerate(module_spec.lessons, start=1):
+            body = _media_body(lesson_spec, draft, names)
+            _load_lesson(
+                draft, module, position, lesson_spec, body, lessons.pop(lesson_spec.slug, None), user
+            )
+    for lesson in lessons.values():
+        db.session.delete(lesson)
+    for module in modules.values():
+        draft.modules.remove(module)
+    mark_changed(draft)
+    db.session.flush()
+    db.session.expire(draft)
+    return draft
+
+
+def _quiz_document(quiz: QuizSpec | None) -> dict | None:
+    if quiz is None:
+        return None
+    return {
+        "title": quiz.title, "pass_mark": quiz.pass_mark, "max_attempts": quiz.max_attempts,
+        "questions": [
+            {"slug": q.slug, "kind": QuestionKind(q.kind).value, "prompt": q.prompt,
+             "options": [{"slug": o.slug, "text": o.text, "correct": o.correct, "feedback": o.feedback}
+                         for o in q.options]}
+            for q in quiz.questions
+        ],
+    }  # fmt: skip
+
+
+def _media_body(spec: LessonSpec, draft: DraftCourse, names: dict[str, DraftImage]) -> str:
+    """Store the lesson's images and point its Markdown at /media/, remembering each file name."""
+    mapping = {}
+    for target, data in spec.images.items():
+        media = store_image(data)
+        mapping[target] = media_url(media)
+        if media.filename not in names:
+            wanted = target.split("/")[-1]
+            taken = {image.name for image in names.values()}
+            name = wanted if wanted not in taken else safe_image_name(wanted, media.content_type, taken)
+            names[media.filename] = DraftImage(filename=media.filename, name=name, alt="")
+            draft.images.append(names[media.filename])
+    return rewrite_image_targets(spec.body, mapping)
+
+
+def _load_lesson(
+    draft, module, position, spec: LessonSpec, body: str, lesson: DraftLesson | None, user
+) -> None:
+    if lesson is None:
+        lesson = DraftLesson(course_id=draft.course_id, slug=spec.slug, title=spec.title, minutes=spec.minutes,
+                             body=body, revision=1, position=position)  # fmt: skip
+        module.lessons.append(lesson)
+        db.session.flush()
+    elif (lesson.title, lesson.minutes, lesson.body) != (spec.title, spec.minutes, body):
+        lesson.revision += 1
+        lesson.title, lesson.minutes, lesson.body = spec.title, spec.minutes, body
+    else:
+        lesson.module, lesson.position = module, position
+        return
+    lesson.module, lesson.position = module, position
+    db.session.add(
+        LessonRevision(
+            lesson_id=lesson.id,
+            number=lesson.revision,
+            title=spec.title,
+            minutes=spec.minutes,
+            body=body,
+            author_id=user.id,
+            note=_("imported from a ZIP archive"),
+        )  # fmt: skip
+    )

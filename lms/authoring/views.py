@@ -1,0 +1,574 @@
+"""The course editor: thin views over lms/authoring/services.py and publishing.py.
+
+Every course route loads the draft (404 when the course has none), then checks that the person
+teaches the course (403). Refused changes answer 400 with the message and the form as typed.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.accounts.services import find_by_email
+from lms.authoring import bp, publishing, queries, services
+from lms.authoring.forms import (
+    MAX_OPTIONS,
+    CourseForm,
+    ImageForm,
+    ImportForm,
+    LessonForm,
+    ModuleForm,
+    NewCourseForm,
+    QuestionForm,
+    QuizForm,
+    RestoreForm,
+    TitleForm,
+    TrainerForm,
+)
+from lms.content.markup import render_markdown
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.policy import can_edit_draft, can_manage_draft_trainers, trainer_required
+from lms.teaching.queries import trainers_of
+from lms.web import form_error
+
+
+def _draft(slug: str, *, manage_trainers: bool = False):
+    draft = queries.draft_by_slug(slug)
+    if draft is None:
+        abort(404)
+    allowed = can_manage_draft_trainers if manage_trainers else can_edit_draft
+    if not allowed(current_user, draft):
+        abort(403)
+    return draft
+
+
+def _module(draft, module_slug: str):
+    module = draft.module(module_slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+def _lesson(draft, lesson_slug: str):
+    lesson = draft.lesson(lesson_slug)
+    if lesson is None:
+        abort(404)
+    return lesson
+
+
+def _refused(error: services.AuthoringError, target: str):
+    """A refused button press (move, remove): roll back, say why, go back to the page."""
+    db.session.rollback()
+    flash(str(error), "error")
+    return redirect(target)
+
+
+def _status(form) -> int:
+    return 400 if form.errors or form.form_errors else 200
+
+
+# --- courses -------------------------------------------------------------------------------
+
+
+@bp.get("/authoring")
+@trainer_required
+def index():
+    return render_template("authoring/index.html", drafts=queries.editable_drafts(current_user))
+
+
+@bp.route("/authoring/new", methods=["GET", "POST"])
+@trainer_required
+def new_course():
+    form = NewCourseForm()
+    if form.validate_on_submit():
+        try:
+            draft = services.create_course(current_user, form.slug.data or "", **form.values())
+        except services.AuthoringError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Course created. Add modules and lessons, then publish it."), "success")
+            return redirect(url_for("authoring.course", slug=draft.slug))
+    return render_template("authoring/new.html", form=form), _status(form)
+
+
+@bp.get("/authoring/<slug>")
+@trainer_required
+def course(slug: str):
+    draft = _draft(slug)
+    return render_template(
+        "authoring/course.html", draft=draft, action_form=ActionForm(), module_form=TitleForm(prefix="new"),
+        can_manage=can_manage_draft_trainers(current_user, draft),
+    )  # fmt: skip
+
+
+@bp.route("/authoring/<slug>/details", methods=["GET", "POST"])
+@trainer_required
+def details(slug: str):
+    draft = _draft(slug)
+    form = CourseForm(obj=draft)
+    if request.method == "GET":
+        form.audience.data = draft.audience.value
+        form.completion_rule.data = draft.completion_rule.value
+        form.outcomes.data = "\n".join(draft.outcomes or [])
+    if form.validate_on_submit():
+        try:
+            services.update_details(draft, **form.values())
+        except services.AuthoringError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Course details saved in the draft."), "success")
+            return redirect(url_for("authoring.course", slug=slug))
+    return render_template("authoring/details.html", draft=draft, form=form), _status(form)
+
+
+@bp.post("/authoring/<slug>/publish")
+@trainer_required
+def publish(slug: str):
+    draft = _draft(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        course = publishing.publish(draft, current_user)
+    except publishing.PublishRefused as refused:
+        db.session.rollback()
+        draft = _draft(slug)
+        return render_template(
+            "authoring/course.html", draft=draft, action_form=ActionForm(), module_form=TitleForm(prefix="new"),
+            can_manage=can_manage_draft_trainers(current_user, draft), problems=refused.problems,
+        ), 400  # fmt: skip
+    db.session.commit()
+    flash(_("Published as version %(version)s. Learners see it now.", version=course.version), "success")
+    return redirect(url_for("authoring.course", slug=slug))
+
+
+@bp.get("/authoring/<slug>/export.zip")
+@trainer_required
+def export(slug: str):
+    draft = _draft(slug)
+    data = publishing.export_zip(draft)
+    return current_app.response_class(
+        data,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{draft.slug}.zip"'},
+    )
+
+
+@bp.route("/authoring/import", methods=["GET", "POST"])
+@trainer_required
+def import_archive():
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        limit = current_app.config["AUTHORING_MAX_ARCHIVE_BYTES"]
+        data = form.archive.data.read(limit + 1)
+        try:
+            draft = publishing.import_archive(data, current_user)
+        except publishing.PublishRefused as refused:
+            db.session.rollback()
+            form.form_errors.append(_("The archive has problems (listed below); nothing was imported."))
+            problems = refused.problems
+        except services.AuthoringError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Course imported and published as version %(version)s.", version=draft.course.version),
+                  "success")  # fmt: skip
+            return redirect(url_for("authoring.course", slug=draft.slug))
+    return render_template("authoring/import.html", form=form, problems=problems), _status(form)
+
+
+# --- modules -------------------------------------------------------------------------------
+
+
+@bp.post("/authoring/<slug>/modules")
+@trainer_required
+def add_module(slug: str):
+    draft = _draft(slug)
+    form = TitleForm(prefix="new")
+    if form.validate_on_submit():
+        try:
+            module = services.add_module(draft, form.title.data)
+        except services.AuthoringError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Module added."), "success")
+            return redirect(url_for("authoring.module", slug=slug, module_slug=module.slug))
+    return render_template(
+        "authoring/course.html", draft=draft, action_form=ActionForm(), module_form=form,
+        can_manage=can_manage_draft_trainers(current_user, draft),
+    ), 400  # fmt: skip
+
+
+@bp.route("/authoring/<slug>/modules/<module_slug>", methods=["GET", "POST"])
+@trainer_required
+def module(slug: str, module_slug: str):
+    draft = _draft(slug)
+    module = _module(draft, module_slug)
+    form = ModuleForm(obj=module)
+    if form.validate_on_submit():
+        try:
+            services.update_module(module, form.title.data, form.summary.data)
+        except services.AuthoringError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Module saved in the draft."), "success")
+            return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
+    return render_template(
+        "authoring/module.html", draft=draft, module=module, form=form, lesson_form=TitleForm(prefix="new"),
+        action_form=ActionForm(),
+    ), _status(form)  # fmt: skip
+
+
+@bp.post("/authoring/<slug>/modules/<module_slug>/move")
+@trainer_required
+def move_module(slug: str, module_slug: str):
+    draft = _draft(slug)
+    module = _module(draft, module_slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.move_module(module, request.form.get("direction", ""))
+    except services.AuthoringError as error:
+        return _refused(error, url_for("authoring.course", slug=slug))
+    db.session.commit()
+    return redirect(url_for("authoring.course", slug=slug) + f"#module-{module_slug}")
+
+
+@bp.post("/authoring/<slug>/modules/<module_slug>/remove")
+@trainer_required
+def remove_module(slug: str, module_slug: str):
+    draft = _draft(slug)
+    module = _module(draft, module_slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    title = module.title
+    services.remove_module(module)
+    db.session.commit()
+    flash(_("Module “%(title)s” removed from the draft.", title=title), "success")
+    return redirect(url_for("authoring.course", slug=slug))
+
+
+# --- lessons -------------------------------------------------------------------------------
+
+
+@bp.post("/authoring/<slug>/modules/<module_slug>/lessons")
+@trainer_required
+def add_lesson(slug: str, module_slug: str):
+    draft = _draft(slug)
+    module = _module(draft, module_slug)
+    form = TitleForm(prefix="new")
+    if form.validate_on_submit():
+        try:
+            lesson = services.add_lesson(module, form.title.data, current_user)
+        except services.AuthoringError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("authoring.lesson", slug=slug, lesson_slug=lesson.slug))
+    return render_template(
+        "authoring/module.html", draft=draft, module=module, form=ModuleForm(obj=module), lesson_form=form,
+        action_form=ActionForm(),
+    ), 400  # fmt: skip
+
+
+@bp.route("/authoring/<slug>/lessons/<lesson_slug>", methods=["GET", "POST"])
+@trainer_required
+def lesson(slug: str, lesson_slug: str):
+    draft = _draft(slug)
+    lesson = _lesson(draft, lesson_slug)
+    form = LessonForm()
+    if request.method == "GET":
+        form.title.data, form.minutes.data, form.body.data = lesson.title, lesson.minutes, lesson.body
+        form.revision.data = lesson.revision
+    conflict = None
+    preview = None
+    if form.validate_on_submit():
+        if form.preview.data:
+            preview = render_markdown(form.body.data or "")
+        else:
+            seen = int(form.revision.data) if (form.revision.data or "").isdigit() else 0
+            try:
+                changed = services.save_lesson(
+                    lesson, seen_revision=seen, title=form.title.data, minutes=form.minutes.data,
+                    body=form.body.data, author=current_user,
+                )  # fmt: skip
+            except services.EditConflict as error:
+                db.session.rollback()
+                lesson = _lesson(_draft(slug), lesson_slug)
+                conflict = _conflict(lesson, form, seen)
+                form.form_errors.append(str(error))
+                form.revision.data = lesson.revision  # saving again now is a deliberate overwrite
+            except services.AuthoringError as error:
+                db.session.rollback()
+                form_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("Lesson saved.") if changed else _("Nothing had changed."), "success")
+                return redirect(url_for("authoring.lesson", slug=slug, lesson_slug=lesson_slug))
+    elif request.method == "GET":
+        preview = render_markdown(lesson.body)
+    status = 409 if conflict else _status(form)
+    return render_template(
+        "authoring/lesson.html", draft=draft, lesson=lesson, form=form, preview=preview, conflict=conflict,
+        images=draft.images,
+    ), status  # fmt: skip
+
+
+def _conflict(lesson, form, seen: int) -> dict:
+    revisions = queries.revisions(lesson)
+    latest = revisions[0] if revisions else None
+    yours = (form.title.data or "", form.minutes.data or 0, services.normalise_body(form.body.data))
+    theirs = (lesson.title, lesson.minutes, lesson.body)
+    return {
+        "revision": lesson.revision,
+        "author": latest.author.full_name if latest and latest.author else "",
+        "at": latest.created_at if latest else None,
+        "html": render_markdown(lesson.body),
+        "diff": queries.unified_diff(theirs, yours, _("their version"), _("your version")),
+        "seen": seen,
+    }
+
+
+@bp.post("/authoring/<slug>/lessons/<lesson_slug>/move")
+@trainer_required
+def move_lesson(slug: str, lesson_slug: str):
+    draft = _draft(slug)
+    lesson = _lesson(draft, lesson_slug)
+    module_slug = lesson.module.slug
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.move_lesson(lesson, request.form.get("direction", ""))
+    except services.AuthoringError as error:
+        return _refused(error, url_for("authoring.module", slug=slug, module_slug=module_slug))
+    db.session.commit()
+    return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
+
+
+@bp.post("/authoring/<slug>/lessons/<lesson_slug>/remove")
+@trainer_required
+def remove_lesson(slug: str, lesson_slug: str):
+    draft = _draft(slug)
+    lesson = _lesson(draft, lesson_slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    module_slug, title = lesson.module.slug, lesson.title
+    services.remove_lesson(lesson)
+    db.session.commit()
+    flash(_("Lesson “%(title)s” removed from the draft.", title=title), "success")
+    return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
+
+
+@bp.get("/authoring/<slug>/lessons/<lesson_slug>/history")
+@trainer_required
+def history(slug: str, lesson_slug: str):
+    draft = _draft(slug)
+    lesson = _lesson(draft, lesson_slug)
+    revisions = queries.revisions(lesson)
+    entries = []
+    for index, revision in enumerate(revisions):
+        older = revisions[index + 1] if index + 1 < len(revisions) else None
+        old = (older.title, older.minutes, older.body) if older else ("", 0, "")
+        entries.append(
+            (revision, queries.unified_diff(old, (revision.title, revision.minutes, revision.body),
+                                            f"r{older.number if older else 0}", f"r{revision.number}"))
+        )  # fmt: skip
+    form = RestoreForm(revision=lesson.revision)
+    return render_template("authoring/history.html", draft=draft, lesson=lesson, entries=entries, form=form)
+
+
+@bp.post("/authoring/<slug>/lessons/<lesson_slug>/history/<int:number>/restore")
+@trainer_required
+def restore(slug: str, lesson_slug: str, number: int):
+    draft = _draft(slug)
+    lesson = _lesson(draft, lesson_slug)
+    form = RestoreForm()
+    if not form.validate_on_submit() or not form.revision.data.isdigit():
+        abort(400)
+    try:
+        services.restore_revision(lesson, number, int(form.revision.data), current_user)
+    except services.AuthoringError as error:
+        return _refused(error, url_for("authoring.history", slug=slug, lesson_slug=lesson_slug))
+    db.session.commit()
+    flash(_("Revision %(n)s restored as a new revision.", n=number), "success")
+    return redirect(url_for("authoring.lesson", slug=slug, lesson_slug=lesson_slug))
+
+
+# --- quizzes -------------------------------------------------------------------------------
+
+
+@bp.route("/authoring/<slug>/modules/<module_slug>/quiz", methods=["GET", "POST"])
+@trainer_required
+def quiz(slug: str, module_slug: str):
+    draft = _draft(slug)
+    module = _module(draft, module_slug)
+    form = QuizForm(data=module.quiz) if request.method == "GET" and module.quiz else QuizForm()
+    if request.method == "GET" and not module.quiz:
+        form.title.data = _("Check your understanding: %(module)s", module=module.title)[:200]
+    if form.validate_on_submit():
+        try:
+            services.set_quiz(module, form.title.data, form.pass_mark.data, form.max_attempts.data)
+        except services.AuthoringError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Quiz saved in the draft."), "success")
+            return redirect(url_for("authoring.quiz", slug=slug, module_slug=module_slug))
+    return render_template(
+        "authoring/quiz.html", draft=draft, module=module, form=form, action_form=ActionForm()
+    ), _status(form)
+
+
+@bp.post("/authoring/<slug>/modules/<module_slug>/quiz/remove")
+@trainer_required
+def remove_quiz(slug: str, module_slug: str):
+    draft = _draft(slug)
+    module = _module(draft, module_slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.remove_quiz(module)
+    db.session.commit()
+    flash(_("Quiz removed from the draft."), "success")
+    return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
+
+
+@bp.route("/authoring/<slug>/modules/<module_slug>/quiz/questions/new", methods=["GET", "POST"])
+@bp.route("/authoring/<slug>/modules/<module_slug>/quiz/questions/<question_slug>", methods=["GET", "POST"])
+@trainer_required
+def question(slug: str, module_slug: str, question_slug: str | None = None):
+    draft = _draft(slug)
+    module = _module(draft, module_slug)
+    if module.quiz is None:
+        abort(404)
+    existing = module.question(question_slug) if question_slug else None
+    if question_slug and existing is None:
+        abort(404)
+    if request.method == "GET" and existing:
+        options = existing["options"] + [{}] * (MAX_OPTIONS - len(existing["options"]))
+        form = QuestionForm(data={"kind": existing["kind"], "prompt": existing["prompt"], "options": options})
+    else:
+        form = QuestionForm()
+    if form.validate_on_submit():
+        try:
+            services.save_question(
+                module, question_slug, form.kind.data, form.prompt.data, form.option_values()
+            )
+        except services.AuthoringError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Question saved in the draft."), "success")
+            return redirect(url_for("authoring.quiz", slug=slug, module_slug=module_slug))
+    return render_template(
+        "authoring/question.html", draft=draft, module=module, form=form, question_slug=question_slug
+    ), _status(form)
+
+
+@bp.post("/authoring/<slug>/modules/<module_slug>/quiz/questions/<question_slug>/move")
+@trainer_required
+def move_question(slug: str, module_slug: str, question_slug: str):
+    draft = _draft(slug)
+    module = _module(draft, module_slug)
+    if module.question(question_slug) is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    target = url_for("authoring.quiz", slug=slug, module_slug=module_slug)
+    try:
+        services.move_question(module, question_slug, request.form.get("direction", ""))
+    except services.AuthoringError as error:
+        return _refused(error, target)
+    db.session.commit()
+    return redirect(target)
+
+
+@bp.post("/authoring/<slug>/modules/<module_slug>/quiz/questions/<question_slug>/remove")
+@trainer_required
+def remove_question(slug: str, module_slug: str, question_slug: str):
+    draft = _draft(slug)
+    module = _module(draft, module_slug)
+    if module.question(question_slug) is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.remove_question(module, question_slug)
+    db.session.commit()
+    flash(_("Question removed from the draft."), "success")
+    return redirect(url_for("authoring.quiz", slug=slug, module_slug=module_slug))
+
+
+# --- images and co-trainers ----------------------------------------------------------------
+
+
+@bp.route("/authoring/<slug>/images", methods=["GET", "POST"])
+@trainer_required
+def images(slug: str):
+    draft = _draft(slug)
+    form = ImageForm()
+    added = None
+    if form.validate_on_submit():
+        data = form.image.data.read(current_app.config["MAX_IMAGE_BYTES"] + 1)
+        try:
+            added = services.add_image(draft, data, form.image.data.filename or "", form.alt.data)
+        except services.AuthoringError as error:
+            db.session.rollback()
+            draft = _draft(slug)
+            form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Image uploaded. Copy its Markdown snippet into a lesson."), "success")
+    return render_template("authoring/images.html", draft=draft, form=form, added=added), _status(form)
+
+
+@bp.route("/authoring/<slug>/trainers", methods=["GET", "POST"])
+@trainer_required
+def trainers(slug: str):
+    draft = _draft(slug)
+    can_manage = can_manage_draft_trainers(current_user, draft)
+    form = TrainerForm()
+    if request.method == "POST":
+        if not can_manage:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                services.add_co_trainer(draft, find_by_email(form.email.data))
+            except services.AuthoringError as error:
+                db.session.rollback()
+                form_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("Co-trainer added."), "success")
+                return redirect(url_for("authoring.trainers", slug=slug))
+    return render_template(
+        "authoring/trainers.html", draft=draft, form=form, trainers=trainers_of(draft.course_id),
+        can_manage=can_manage, remove_form=ActionForm(),
+    ), _status(form)  # fmt: skip
+
+
+@bp.post("/authoring/<slug>/trainers/<int:user_id>/remove")
+@trainer_required
+def remove_trainer(slug: str, user_id: int):
+    draft = _draft(slug, manage_trainers=True)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_co_trainer(draft, user_id)
+    except services.AuthoringError as error:
+        return _refused(error, url_for("authoring.trainers", slug=slug))
+    db.session.commit()
+    flash(_("Co-trainer removed."), "success")
+    return redirect(url_for("authoring.trainers", slug=slug))
