@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
@@ -18,6 +19,12 @@ MESSAGES = {
         _l("There is nothing at this address. It may have moved, or the link may be mistyped."),
     ),
     405: (_l("Method not allowed"), _l("This page cannot be used that way.")),
+    409: (
+        _l("Changed at the same moment"),
+        _l(
+            "Someone else changed the same thing at the same moment, so nothing was saved. Please go back, reload the page and try again."
+        ),
+    ),
     413: (_l("Too large"), _l("What you sent is larger than this site accepts.")),
     429: (_l("Too many attempts"), _l("Please wait a minute before trying again.")),
     500: (
@@ -45,6 +52,16 @@ def init_app(app: Flask) -> None:
                 )
             ),
         )
+
+    @app.errorhandler(IntegrityError)
+    def concurrent_change(error: IntegrityError):
+        """Two requests raced for the same unique value (a double submit, two editors): the
+        database refused the second. Nothing of it was written; say so instead of a 500."""
+        from lms.extensions import db
+
+        db.session.rollback()
+        app.logger.warning("Integrity conflict on %s %s", request.method, request.endpoint)
+        return render_error(409)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

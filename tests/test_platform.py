@@ -114,3 +114,23 @@ def _fresh_postgres_database(url: str) -> str:
         connection.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
     return f"{base}/{name}"
+
+
+def test_a_lost_race_for_a_unique_value_is_a_409_not_a_500(make_app, make_user):
+    from sqlalchemy import update
+
+    from lms.accounts.models import User
+
+    first, second = make_user(), make_user()
+    racing = make_app()
+
+    @racing.post("/race")
+    def race():
+        _db.session.execute(update(User).where(User.id == second.id).values(email=first.email))
+        _db.session.commit()
+        return "unreachable"
+
+    racing.config["WTF_CSRF_ENABLED"] = False
+    response = racing.test_client().post("/race")
+    assert response.status_code == 409
+    assert "at the same moment" in response.get_data(as_text=True)
