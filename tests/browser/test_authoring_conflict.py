@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from lms.extensions import db
 from lms.policy import Role
@@ -38,12 +39,12 @@ def test_the_second_save_sees_the_conflict_and_keeps_its_text(app, browser, live
         first.get_by_label("Lesson text (Markdown)").fill("Ada's version of the lesson.")
         second.get_by_label("Lesson text (Markdown)").fill("Ben's version, typed at the same time.")
         first.get_by_role("button", name="Save").click()
-        assert first.get_by_text("Lesson saved.").is_visible()
+        expect(first.get_by_text("Lesson saved.")).to_be_visible()
 
         second.get_by_role("button", name="Save").click()
-        assert (
-            second.get_by_role("alert").get_by_text("This lesson changed since you opened it.").is_visible()
-        )
+        expect(
+            second.get_by_role("alert").get_by_text("This lesson changed since you opened it.")
+        ).to_be_visible()
         conflict = second.get_by_role("region", name="This lesson changed since you opened it")
         assert "Ada Owner saved revision 3" in conflict.inner_text()
         assert second.get_by_label("Their text").input_value() == "Ada's version of the lesson.\n"
@@ -55,7 +56,7 @@ def test_the_second_save_sees_the_conflict_and_keeps_its_text(app, browser, live
 
         # Saving again after seeing both versions is a deliberate choice, and it is accepted.
         second.get_by_role("button", name="Save").click()
-        assert second.get_by_text("Lesson saved.").is_visible()
+        expect(second.get_by_text("Lesson saved.")).to_be_visible()
     finally:
         first_context.close()
         second_context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from lms.policy import Role
 from tests.authoring.helpers import PNG
@@ -26,7 +27,7 @@ def add_lesson(page, title: str, body: str):
     page.get_by_label("Minutes to study").fill("5")
     page.get_by_label("Lesson text (Markdown)").fill(body)
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Lesson saved.").is_visible()
+    expect(page.get_by_text("Lesson saved.")).to_be_visible()
 
 
 def test_trainer_builds_and_publishes_a_course_and_a_learner_passes_it(page, make_user, tmp_path):
@@ -44,7 +45,7 @@ def test_trainer_builds_and_publishes_a_course_and_a_learner_passes_it(page, mak
     page.get_by_label("Learning outcomes").fill("Plan a phone-friendly activity.")
     page.get_by_label("Quiz pass mark (percent)").fill("50")
     page.get_by_role("button", name="Create course").click()
-    assert page.get_by_text("Course created.").is_visible()
+    expect(page.get_by_text("Course created.")).to_be_visible()
 
     page.get_by_label("Title", exact=True).fill("Phones in class")
     page.get_by_role("button", name="Add module").click()
@@ -57,7 +58,7 @@ def test_trainer_builds_and_publishes_a_course_and_a_learner_passes_it(page, mak
     page.get_by_label("Lesson text (Markdown)").fill("## Reach\n\nMost students **own a phone**.")
     page.get_by_role("button", name="Preview").click()
     preview = page.get_by_role("region", name="Preview: what learners will see")
-    assert preview.get_by_role("heading", name="Reach").is_visible()
+    expect(preview.get_by_role("heading", name="Reach")).to_be_visible()
     assert preview.locator("strong").inner_text() == "own a phone"
 
     # Upload an image and paste its snippet into the lesson.
@@ -72,8 +73,8 @@ def test_trainer_builds_and_publishes_a_course_and_a_learner_passes_it(page, mak
         f"## Reach\n\nMost students **own a phone**.\n\n{snippet}\n"
     )
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Lesson saved.").is_visible()
-    assert page.get_by_role("img", name="Students with phones").is_visible()
+    expect(page.get_by_text("Lesson saved.")).to_be_visible()
+    expect(page.get_by_role("img", name="Students with phones")).to_be_visible()
 
     # A quiz with one question.
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Phones in class").click()
@@ -87,7 +88,7 @@ def test_trainer_builds_and_publishes_a_course_and_a_learner_passes_it(page, mak
     first.get_by_label("Feedback shown after the attempt").fill("Right: plan for phones.")
     page.get_by_role("group", name="Answer 2").get_by_label("Answer text").fill("No")
     page.get_by_role("button", name="Save question").click()
-    assert page.get_by_text("Question saved in the draft.").is_visible()
+    expect(page.get_by_text("Question saved in the draft.")).to_be_visible()
 
     # A second module.
     page.get_by_role("navigation", name="Breadcrumb").get_by_role(
@@ -101,7 +102,7 @@ def test_trainer_builds_and_publishes_a_course_and_a_learner_passes_it(page, mak
         "link", name="Mobile learning basics"
     ).click()
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("Published as version 1.0. Learners see it now.").is_visible()
+    expect(page.get_by_text("Published as version 1.0. Learners see it now.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     # The learner enrols, reads, passes the quiz and completes the course.
@@ -109,14 +110,14 @@ def test_trainer_builds_and_publishes_a_course_and_a_learner_passes_it(page, mak
     page.goto("/courses")
     page.get_by_role("link", name="Mobile learning basics").click()
     page.get_by_role("button", name="Enrol").click()
-    assert page.get_by_text("You are enrolled.").is_visible()
-    assert page.get_by_role("heading", name="Why phones", level=1).is_visible()
+    expect(page.get_by_text("You are enrolled.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Why phones", level=1)).to_be_visible()
     image_element = page.get_by_role("img", name="Students with phones")
     assert image_element.evaluate("img => img.complete && img.naturalWidth") == 1
     page.get_by_role("button", name="Mark as complete and continue").click()
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Submit answers").click()
-    assert page.get_by_text("Passed.").is_visible()
+    expect(page.get_by_text("Passed.")).to_be_visible()
     page.goto(page.url.split("/quizzes/")[0] + "/lessons/next-steps")
     page.get_by_role("button", name="Mark as complete and continue").click()
-    assert page.get_by_text("Congratulations! You have completed this course.").is_visible()
+    expect(page.get_by_text("Congratulations! You have completed this course.")).to_be_visible()

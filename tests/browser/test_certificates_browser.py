@@ -9,6 +9,7 @@ import unicodedata
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests import factories
@@ -41,10 +42,10 @@ def test_learner_completes_downloads_and_the_public_verifies(page, course_and_pe
     page.goto("/courses/browser-cert/lessons/m1-l1")
     page.get_by_role("button", name="Mark as complete and continue").click()
     page.get_by_role("button", name="Mark as complete and continue").click()
-    assert page.get_by_text("Congratulations! You have completed this course.").is_visible()
+    expect(page.get_by_text("Congratulations! You have completed this course.")).to_be_visible()
 
     page.get_by_role("link", name="My certificates").click()
-    assert page.get_by_role("heading", name="Teaching Online").is_visible()
+    expect(page.get_by_role("heading", name="Teaching Online")).to_be_visible()
     with page.expect_download() as info:
         page.get_by_role("link", name=re.compile("Download PDF")).click()
     data = info.value.path().read_bytes()
@@ -66,8 +67,8 @@ def check_then_revoke(public, admin_page, learner, admin, code):
     public.goto("/verify")
     public.get_by_label("Certificate code").fill(code.lower().replace("-", " "))
     public.get_by_role("button", name="Check").click()
-    assert public.get_by_text("Valid.").is_visible()
-    assert public.get_by_text(NAME).first.is_visible()
+    expect(public.get_by_text("Valid.")).to_be_visible()
+    expect(public.get_by_text(NAME).first).to_be_visible()
     assert learner.email not in public.content()
     assert public.request.get(f"/verify/{code}/credential.json").json()["credentialSubject"]["name"] == NAME
 
@@ -76,11 +77,11 @@ def check_then_revoke(public, admin_page, learner, admin, code):
     admin_page.get_by_role("link", name=code).click()
     admin_page.get_by_label("Reason").fill("Completed by someone else.")
     admin_page.get_by_role("button", name="Revoke this certificate").click()
-    assert admin_page.get_by_text("The certificate has been revoked.").is_visible()
+    expect(admin_page.get_by_text("The certificate has been revoked.")).to_be_visible()
 
     public.goto(f"/verify/{code}")
-    assert public.get_by_text("Revoked.").is_visible()
-    assert public.get_by_text("Completed by someone else.").is_visible()
+    expect(public.get_by_text("Revoked.")).to_be_visible()
+    expect(public.get_by_text("Completed by someone else.")).to_be_visible()
 
 
 def test_admin_exports_a_zip_and_an_empty_filter_is_explained(page, course_and_people, db):
@@ -100,6 +101,6 @@ def test_admin_exports_a_zip_and_an_empty_filter_is_explained(page, course_and_p
 
     page.get_by_label("Country").fill("FR")
     page.get_by_role("button", name="Filter").click()
-    assert page.get_by_text("No certificate matches these filters.").is_visible()
+    expect(page.get_by_text("No certificate matches these filters.")).to_be_visible()
     page.goto(page.url.replace("/admin/certificates?", "/admin/certificates.zip?"))
-    assert page.get_by_text("nothing to export").is_visible()
+    expect(page.get_by_text("nothing to export")).to_be_visible()

@@ -2,6 +2,7 @@
 enrol, read lessons, fail then pass a quiz, and reach 100%."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 
@@ -30,20 +31,20 @@ def test_newcomer_learns_and_completes_a_course(page, small_course):
     page.get_by_role("button", name="Find courses").click()
     page.get_by_role("link", name="ICT Basics for Lecturers").click()
     page.get_by_role("button", name="Enrol").click()
-    assert page.get_by_text("You are enrolled").is_visible()
+    expect(page.get_by_text("You are enrolled")).to_be_visible()
 
-    assert page.get_by_role("heading", name="Lesson 1.1").is_visible()
+    expect(page.get_by_role("heading", name="Lesson 1.1")).to_be_visible()
     page.get_by_role("button", name="Mark as complete and continue").click()
-    assert page.get_by_role("heading", name="Lesson 1.2").is_visible()
+    expect(page.get_by_role("heading", name="Lesson 1.2")).to_be_visible()
     page.get_by_role("button", name="Mark as complete and continue").click()
 
-    assert page.get_by_role("heading", name="Quiz 1").is_visible()
+    expect(page.get_by_role("heading", name="Quiz 1")).to_be_visible()
     for question in (1, 2):
         page.get_by_role("group", name=f"Question {question} of module 1?").get_by_label(
             "Wrong answer"
         ).check()
     page.get_by_role("button", name="Submit answers").click()
-    assert page.get_by_text("Not passed yet").is_visible()
+    expect(page.get_by_text("Not passed yet")).to_be_visible()
 
     page.get_by_role("link", name="Try again").click()
     for question in (1, 2):
@@ -51,8 +52,8 @@ def test_newcomer_learns_and_completes_a_course(page, small_course):
             "Right answer"
         ).check()
     page.get_by_role("button", name="Submit answers").click()
-    assert page.get_by_text("Congratulations! You have completed this course.").is_visible()
+    expect(page.get_by_text("Congratulations! You have completed this course.")).to_be_visible()
 
     page.get_by_role("link", name="My learning").click()
     assert page.locator("progress").first.get_attribute("value") == "100"
-    assert page.get_by_text("Completed on").is_visible()
+    expect(page.get_by_text("Completed on")).to_be_visible()
