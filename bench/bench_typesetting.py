@@ -84,7 +84,7 @@ def fresh_process_ms(statement: str) -> float:
     return float(output)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     baseline, baseline_size = median_ms(draw_helvetica)
     rows = [("Helvetica ASCII (baseline)", baseline, 1.0, baseline_size)]
     for label, text in CASES.items():
