@@ -51,6 +51,7 @@ def _register_domains(app: Flask) -> None:
         learning,
         media,
         quizzes,
+        reports,
         teaching,
     )
     from lms.content.cli import courses as courses_cli
@@ -64,6 +65,7 @@ def _register_domains(app: Flask) -> None:
         enrolment,
         teaching,
         authoring,
+        reports,
         accounts,
         admin,
         media,

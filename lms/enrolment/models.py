@@ -29,6 +29,8 @@ class Enrolment(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "course_id"),
         Index("ix_enrolment_course_status", "course_id", "status"),
+        # Participation data filters by course and enrolment period.
+        Index("ix_enrolment_course_enrolled", "course_id", "enrolled_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import enum_column, utcnow
@@ -86,6 +86,8 @@ class QuizAttempt(db.Model):
         UniqueConstraint("quiz_id", "user_id", "number"),
         CheckConstraint("number >= 1", name="number_positive"),
         CheckConstraint("score >= 0 AND score <= 100", name="score_range"),
+        # Covers "best score per learner and quiz" for cohorts and participation data.
+        Index("ix_quiz_attempt_best", "user_id", "course_id", "quiz_id", "score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,22 @@
+"""Participation data: gender-disaggregated dashboards, exports and the policy brief."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("reports", __name__)
+
+
+def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from lms.config import ConfigurationError
+    from lms.policy import Role
+    from lms.reports import cli, models, views  # noqa: F401
+    from lms.web import add_navigation
+
+    app.config.setdefault("REPORTS_SUPPRESSION_THRESHOLD", 5)
+    threshold = app.config["REPORTS_SUPPRESSION_THRESHOLD"] = int(app.config["REPORTS_SUPPRESSION_THRESHOLD"])
+    if threshold < 3:  # below 3, "<T" would name the exact count (1 or nothing)
+        raise ConfigurationError("REPORTS_SUPPRESSION_THRESHOLD must be at least 3.")
+    app.register_blueprint(bp)
+    app.cli.add_command(cli.reports)
+    add_navigation("reports.dashboard", _l("Participation data"), Role.TRAINER)

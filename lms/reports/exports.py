@@ -1,0 +1,75 @@
+"""Downloads of a report: a registry of formats (CSV in tidy long form, the PDF policy brief).
+
+The CSV has one row per breakdown, group, gender and measure, so that a spreadsheet or a
+statistics package can pivot it any way. Cells go through lms.csvexport (formula injection
+neutralised, UTF-8 with a byte-order mark). It never contains names or emails: groups are
+courses, countries, institutions, profile roles and periods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from lms.reports.measures import ALL, COUNTS, GENDERS, RATES, Report, Shown
+
+CSV_HEADER = ("breakdown", "group_code", "group", "gender", "measure", "value", "note")
+STATISTICS = ("average_best_score", "median_days_to_completion")
+
+
+def _cell(shown: Shown, measure: str) -> tuple:
+    if shown.state == "value":
+        number = shown.number
+        if measure in RATES:
+            number = round(number * 100, 2)
+        elif measure == "average_best_score" or measure.startswith("gender_parity"):
+            number = round(number, 3 if measure.startswith("gender_parity") else 2)
+        elif measure == "median_days_to_completion":
+            number = round(number, 1)
+        return number, shown.note
+    if shown.state == "primary":
+        return shown.text, _("a count from 1 to %(n)d, hidden", n=_threshold(shown))
+    if shown.state == "complementary":
+        return "x", shown.note or _("hidden so that a small count cannot be worked out from the totals")
+    return "", shown.note
+
+
+def _threshold(shown: Shown) -> int:
+    return int(shown.text.lstrip("<")) - 1
+
+
+def csv_rows(report: Report) -> Iterator[tuple]:
+    measures = [*COUNTS, *RATES, *STATISTICS]
+    positions = [("overall", None, report.overall)] + [
+        (name, name, group) for name, breakdown in report.breakdowns.items() for group in breakdown.groups
+    ]
+    for label, breakdown, group in positions:
+        for gender in (*GENDERS, ALL):
+            for measure in measures:
+                value, note = _cell(report.figure(measure, breakdown, group, gender), measure)
+                name = f"{measure}_percent" if measure in RATES else measure
+                yield (label, group.code, group.label, gender or "all", name, value, note)
+        for rate in RATES:
+            value, note = _cell(report.parity(rate, breakdown, group), "gender_parity")
+            yield (label, group.code, group.label, "women/men", f"gender_parity_index_{rate}", value, note)
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    extension: str
+    mimetype: str
+    render: Callable  # (report) -> iterator of rows (csv) or bytes (pdf)
+
+
+def _pdf(report: Report) -> bytes:
+    from lms.reports.brief import policy_brief
+
+    return policy_brief(report)
+
+
+FORMATS = {
+    "csv": ExportFormat("csv", "text/csv", csv_rows),
+    "pdf": ExportFormat("pdf", "application/pdf", _pdf),
+}

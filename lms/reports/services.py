@@ -1,0 +1,30 @@
+"""Operations of the reports domain. They only flush; the view or CLI command commits."""
+
+from __future__ import annotations
+
+from lms.extensions import db
+from lms.policy import Role, has_role
+from lms.reports.models import ReportExport
+
+
+class ReportError(ValueError):
+    """A report cannot be produced as asked."""
+
+
+def record_unsuppressed_export(actor, described_filter: dict, *, channel: str, format: str) -> ReportExport:
+    """Write the audit row for an export with exact figures; only administrators may take one.
+
+    Raises ReportError for anyone else, so that no caller can forget the check.
+    """
+    if actor is None or not getattr(actor, "active", False) or not has_role(actor, Role.ADMIN):
+        raise ReportError("Only an active administrator may export unsuppressed figures.")
+    entry = ReportExport(
+        actor_id=actor.id,
+        actor_email=actor.email,
+        channel=channel,
+        format=format,
+        filters=dict(described_filter),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry

@@ -1,0 +1,174 @@
+"""Participation data pages and downloads: thin views over participation.py and exports.py.
+
+Admins see exact figures on screen, labelled "internal — do not publish"; trainers see their
+own courses only, always suppressed. Every download that can leave the platform is suppressed,
+except the administrators' exact CSV, which is a POST (CSRF-protected) and audit-logged.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.courses.queries import course_by_slug
+from lms.csvexport import csv_response
+from lms.errors import abort_with
+from lms.extensions import db
+from lms.forms import ActionForm
+from lms.policy import Role, admin_required, has_role, trainer_required
+from lms.reports import bp, charts, services
+from lms.reports.exports import CSV_HEADER, FORMATS
+from lms.reports.forms import FilterForm
+from lms.reports.measures import (
+    ALL,
+    BREAKDOWN_LABELS,
+    COUNTS,
+    GENDER_LABELS,
+    GENDERS,
+    MEASURE_LABELS,
+    PERIODS,
+    RATES,
+)
+from lms.reports.participation import participation_report, published_breakdowns, report_filter, scope_of
+
+FILTER_FIELDS = (
+    "course",
+    "audience",
+    "country",
+    "institution",
+    "profile_role",
+    "enrolled_from",
+    "enrolled_to",
+)
+CHART_GROUPS = 25
+
+
+def _form():
+    """The filter form for this person; a course they may not report on is refused (403)."""
+    scope = scope_of(current_user)
+    slug = request.args.get("course", "")
+    taught = {c.slug for c in scope.courses}
+    if slug and not scope.everything and slug not in taught and course_by_slug(slug) is not None:
+        abort(403)
+    return FilterForm(request.args, scope.courses), scope
+
+
+def _filter_args(form) -> dict:
+    return {name: str(form[name].data) for name in FILTER_FIELDS if form[name].data}
+
+
+def _download_filter():
+    form, scope = _form()
+    if not form.validate():
+        problems = "; ".join(
+            f"{form[name].label.text}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
+        )
+        abort_with(400, _("The filters are not valid: %(problems)s", problems=problems))
+    by = form.by.data
+    return report_filter(form, scope), published_breakdowns(by if by in PERIODS else "year"), form
+
+
+def _filename(extension: str, kind: str = "participation") -> str:
+    return f"{kind}-{datetime.now(UTC):%Y%m%d}.{extension}"
+
+
+@bp.get("/reports/participation")
+@trainer_required
+def dashboard():
+    form, scope = _form()
+    is_admin = has_role(current_user, Role.ADMIN)
+    if not form.validate():
+        return render_template(
+            "reports/dashboard.html", form=form, scope=scope, report=None, is_admin=is_admin
+        ), 400
+    by = form.by.data
+    suppressed = not is_admin or bool(form.published.data)
+    breakdowns = published_breakdowns(by if by in PERIODS else "year") if suppressed else (by,)
+    report = participation_report(report_filter(form, scope), breakdowns, suppressed=suppressed)
+    return render_template(
+        "reports/dashboard.html",
+        form=form,
+        scope=scope,
+        report=report,
+        by=by,
+        is_admin=is_admin,
+        filter_args=_filter_args(form),
+        headline_chart=_headline_chart(report),
+        breakdown_chart=_breakdown_chart(report, by),
+        exact_form=ActionForm(),
+        **_names(),
+    )
+
+
+def _names() -> dict:
+    return dict(
+        GENDERS=GENDERS,
+        ALL=ALL,
+        COUNTS=COUNTS,
+        RATES=RATES,
+        GENDER_LABELS=GENDER_LABELS,
+        MEASURE_LABELS=MEASURE_LABELS,
+        BREAKDOWN_LABELS=BREAKDOWN_LABELS,
+        MEASURES=(*COUNTS, *RATES, "average_best_score", "median_days_to_completion"),
+    )
+
+
+def _headline_chart(report):
+    if report.empty:
+        return None
+    rows = [
+        (str(MEASURE_LABELS[rate]), {g: report.rate(rate, None, report.overall, g) for g in GENDERS})
+        for rate in RATES
+    ]
+    title = _("Completion and certification rates by gender")
+    return charts.bar_chart("chart-headline", title, charts.describe(title, rows), rows, 1.0)
+
+
+def _breakdown_chart(report, by: str):
+    breakdown = report.breakdowns.get(by)
+    if breakdown is None or not breakdown.groups:
+        return None
+    groups = breakdown.groups[:CHART_GROUPS]
+    rows = [
+        (g.label, {gender: report.rate("completion_rate", by, g, gender) for gender in GENDERS})
+        for g in groups
+    ]
+    title = _("Completion rate by %(breakdown)s and gender", breakdown=str(BREAKDOWN_LABELS[by]).lower())
+    return charts.bar_chart("chart-breakdown", title, charts.describe(title, rows), rows, 1.0)
+
+
+@bp.get("/reports/participation.csv")
+@trainer_required
+def download_csv():
+    """Suppressed: fit for publication."""
+    report_filter_, breakdowns, _form_ = _download_filter()
+    report = participation_report(report_filter_, breakdowns, suppressed=True)
+    return csv_response(_filename("csv"), CSV_HEADER, FORMATS["csv"].render(report))
+
+
+@bp.post("/reports/participation/exact.csv")
+@admin_required
+def download_exact_csv():
+    """Exact figures, for administrators only; every download is written to the audit log."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    report_filter_, breakdowns, _form_ = _download_filter()
+    services.record_unsuppressed_export(current_user, report_filter_.described, channel="web", format="csv")
+    report = participation_report(report_filter_, breakdowns, suppressed=False)
+    rows = list(FORMATS["csv"].render(report))  # computed before the commit, streamed after
+    db.session.commit()
+    return csv_response(_filename("csv", "participation-exact"), CSV_HEADER, rows)
+
+
+@bp.get("/reports/participation/brief.pdf")
+@trainer_required
+def download_brief():
+    report_filter_, _breakdowns, _form_ = _download_filter()
+    report = participation_report(report_filter_, published_breakdowns("year"), suppressed=True)
+    response = Response(FORMATS["pdf"].render(report), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_filename("pdf")}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
