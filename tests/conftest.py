@@ -194,3 +194,20 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", record)
 
     return counting
+
+
+@pytest.fixture
+def course(db):
+    """A published two-module course (lessons m1-l1.., quizzes m1, m2), committed."""
+    made = factories.make_course("ict-basics", modules=2, lessons=2)
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def learner(db, course):
+    """A learner enrolled in `course`."""
+    user = factories.make_user(full_name="Grace Wanjiru")
+    factories.enrol(user, course)
+    db.session.commit()
+    return user
