@@ -24,7 +24,15 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from lms.reports.measures import ALL, GENDER_LABELS, GENDERS, MEASURE_LABELS, RATES, Report
+from lms.reports.measures import (
+    ALL,
+    GENDER_LABELS,
+    GENDERS,
+    MEASURE_LABELS,
+    RATES,
+    SHORT_GENDER_LABELS,
+    Report,
+)
 
 FONT_FILE = Path(__file__).resolve().parent.parent / "certificates" / "fonts" / "NotoSans-Regular.ttf"
 COLOURS = [colors.HexColor(c) for c in ("#0b5c8c", "#8a4b00", "#1d6b33", "#4f5863")]
@@ -115,7 +123,7 @@ def _parity_rows(report):
 def _breakdown_rows(report, name):
     """One line per group: enrolment by gender (all four), rates of women and men, parity."""
     women, men = GENDERS[0], GENDERS[1]
-    short = {g: str(GENDER_LABELS[g]).split(" ")[0] for g in GENDERS}
+    short = {g: str(SHORT_GENDER_LABELS[g]) for g in GENDERS}
     header = [_("Group")]
     header += [_("Enrolled: %(gender)s", gender=short[g]) for g in GENDERS]
     header += [_("Completion: %(gender)s", gender=short[g]) for g in (women, men)]

@@ -39,6 +39,13 @@ GENDER_LABELS = {
     Gender.UNSTATED.value: _l("Prefer not to say / not stated"),
     ALL: _l("All"),
 }
+# For narrow table headers (the policy brief): still unambiguous, and translatable as a whole.
+SHORT_GENDER_LABELS = {
+    Gender.WOMAN.value: _l("Women"),
+    Gender.MAN.value: _l("Men"),
+    Gender.ANOTHER.value: _l("Another gender"),
+    Gender.UNSTATED.value: _l("Not stated"),
+}
 COUNTS = ("enrolled", "started", "completed", "certified")  # a funnel: each within the one before
 RATES = {"completion_rate": "completed", "certification_rate": "certified"}
 MEASURE_LABELS = {
