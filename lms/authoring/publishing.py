@@ -223,6 +223,13 @@ def publish(draft: DraftCourse, user: User) -> Course:
     return course
 
 
+def withdraw(draft: DraftCourse) -> None:
+    """Take the course out of the catalogue: learners can no longer see or study it, but their
+    enrolments, progress and certificates are kept, and publishing again brings it back."""
+    draft.course.published = False
+    db.session.flush()
+
+
 # --- ZIP import ----------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ from lms.authoring.forms import (
     TrainerForm,
 )
 from lms.content.markup import render_markdown
+from lms.errors import abort_with
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.policy import can_edit_draft, can_manage_draft_trainers, trainer_required
@@ -144,6 +145,20 @@ def publish(slug: str):
         ), 400  # fmt: skip
     db.session.commit()
     flash(_("Published as version %(version)s. Learners see it now.", version=course.version), "success")
+    return redirect(url_for("authoring.course", slug=slug))
+
+
+@bp.post("/authoring/<slug>/withdraw")
+@trainer_required
+def withdraw(slug: str):
+    draft = _draft(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not draft.course.published:
+        abort_with(400, _("This course is not published."))
+    publishing.withdraw(draft)
+    db.session.commit()
+    flash(_("The course is withdrawn: learners no longer see it. Their progress is kept."), "success")
     return redirect(url_for("authoring.course", slug=slug))
 
 

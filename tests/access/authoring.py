@@ -42,6 +42,8 @@ ROUTES = [
     post("authoring.details", f"{A}/details", REFUSED, lambda w: {"title": ""}),
     post("authoring.publish", f"{A}/publish", BOTH),
     post("authoring.publish", "/authoring/theirs/publish", dict(BOTH, trainer=403), note="not yours"),
+    post("authoring.withdraw", f"{A}/withdraw", REFUSED, note="never published"),
+    post("authoring.withdraw", "/authoring/theirs/withdraw", dict(REFUSED, trainer=403), note="not yours"),
     Route("authoring.export", lambda w: f"{A}/export.zip", TRAINERS),
     post("authoring.add_module", f"{A}/modules", BOTH, lambda w: {"new-title": "Another module"}),
     Route("authoring.module", lambda w: f"{A}/modules/module-1", TRAINERS),

@@ -168,3 +168,28 @@ def test_a_quiz_without_questions_and_an_image_from_elsewhere_are_reported(db, d
         " course; upload it there and paste its snippet (line 1 of the text)",
         "Quiz of module “Module 1”: add at least one question",
     ]
+
+
+def test_withdrawing_hides_the_course_and_keeps_learners_progress(app, db, editor, draft, make_user):
+    assert editor.submit("/authoring/phones/publish").status_code == 302
+    learner = make_user()
+    course = course_by_slug("phones", with_structure=True)
+    factories.enrol(learner, course)
+    complete_lesson(learner.id, course.lessons[0])
+    db.session.commit()
+
+    assert editor.submit("/authoring/phones/withdraw").status_code == 302
+    assert "Withdrawn: learners cannot see this course." in editor.get("/authoring/phones").get_data(
+        as_text=True
+    )
+    reader = app.test_client()
+    reader.submit("/login", {"email": learner.email, "password": factories.DEFAULT_PASSWORD})
+    assert reader.get("/courses/phones").status_code == 404
+    assert reader.get("/courses/phones/lessons/lesson-1-1").status_code == 404
+    assert "phones" not in reader.get("/courses").get_data(as_text=True)
+    assert editor.submit("/authoring/phones/withdraw").status_code == 400  # already withdrawn
+
+    assert editor.submit("/authoring/phones/publish").status_code == 302
+    assert reader.get("/courses/phones/lessons/lesson-1-1").status_code == 200
+    db.session.expire_all()
+    assert len(db.session.execute(select(LessonCompletion)).all()) == 1
