@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from lms.courses.models import Course
 from lms.enrolment.models import Enrolment, EnrolmentStatus
 from lms.enrolment.services import record_activity
 from lms.extensions import db
@@ -109,7 +110,12 @@ def dashboard():
     enrolments = list(
         db.session.execute(
             select(Enrolment)
-            .where(Enrolment.user_id == current_user.id, Enrolment.status == EnrolmentStatus.ACTIVE)
+            .join(Course, Course.id == Enrolment.course_id)
+            .where(
+                Enrolment.user_id == current_user.id,
+                Enrolment.status == EnrolmentStatus.ACTIVE,
+                Course.published.is_(True),  # a withdrawn course waits, out of sight, until it returns
+            )
             .options(joinedload(Enrolment.course))
             .order_by(Enrolment.last_activity_at.desc().nulls_last(), Enrolment.enrolled_at.desc())
         ).scalars()

@@ -187,6 +187,7 @@ def test_withdrawing_hides_the_course_and_keeps_learners_progress(app, db, edito
     assert reader.get("/courses/phones").status_code == 404
     assert reader.get("/courses/phones/lessons/lesson-1-1").status_code == 404
     assert "phones" not in reader.get("/courses").get_data(as_text=True)
+    assert "/courses/phones" not in reader.get("/learning").get_data(as_text=True)
     assert editor.submit("/authoring/phones/withdraw").status_code == 400  # already withdrawn
 
     assert editor.submit("/authoring/phones/publish").status_code == 302
