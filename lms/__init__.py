@@ -21,6 +21,13 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     config_module.load(app, config)
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        # Behind a reverse proxy, trust its X-Forwarded-* headers: client addresses (rate limits)
+        # and https links are then right. Never set it without a proxy: clients could lie.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from lms import database, errors, i18n, security, web
     from lms.extensions import csrf, db, limiter, login_manager, migrate

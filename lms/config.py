@@ -67,6 +67,7 @@ def defaults(instance_path: Path) -> dict:
         "MAX_IMAGE_BYTES": 2_000_000,
         "MAX_LESSON_BYTES": 1_000_000,
         "COURSES_PER_PAGE": 12,
+        "TRUSTED_PROXIES": 0,
     }
 
 

@@ -134,3 +134,29 @@ def test_a_lost_race_for_a_unique_value_is_a_409_not_a_500(make_app, make_user):
     response = racing.test_client().post("/race")
     assert response.status_code == 409
     assert "at the same moment" in response.get_data(as_text=True)
+
+
+def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(make_app):
+    from flask import request
+
+    proxied = make_app(TRUSTED_PROXIES=1)
+
+    @proxied.get("/whoami")
+    def whoami():
+        return request.remote_addr
+
+    client = proxied.test_client()
+    assert (
+        client.get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"}).get_data(as_text=True)
+        == "203.0.113.7"
+    )
+    direct = make_app()
+
+    @direct.get("/whoami")
+    def whoami_direct():
+        return request.remote_addr
+
+    assert (
+        direct.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"}).get_data(as_text=True)
+        == "127.0.0.1"
+    )
