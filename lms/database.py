@@ -28,3 +28,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def is_sqlite(engine: Engine | None = None) -> bool:
     return (engine or db.engine).dialect.name == "sqlite"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with its own % and _ taken literally.
+    Use with `escape="\\"`."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, or_, select
 
 from lms.accounts.models import User
+from lms.database import contains_pattern
 from lms.policy import Role
 
 
@@ -13,7 +14,7 @@ def users_matching(text: str = "", role: str = "") -> Select:
     query = select(User).order_by(User.created_at.desc(), User.id.desc())
     text = (text or "").strip()
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = contains_pattern(text)
         query = query.where(
             or_(User.email.ilike(pattern, escape="\\"), User.full_name.ilike(pattern, escape="\\"))
         )

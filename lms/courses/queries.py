@@ -6,18 +6,15 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from lms.courses.models import Audience, Course, Lesson, Module
+from lms.database import contains_pattern
 from lms.extensions import db
 from lms.quizzes.models import Quiz
-
-
-def like_pattern(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def catalogue(text: str = "", audience: str = "", language: str = "") -> Select:
     query = select(Course).where(Course.published.is_(True)).order_by(Course.title)
     if text.strip():
-        pattern = like_pattern(text.strip())
+        pattern = contains_pattern(text.strip())
         query = query.where(
             or_(Course.title.ilike(pattern, escape="\\"), Course.summary.ilike(pattern, escape="\\"))
         )
