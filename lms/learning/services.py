@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from lms.accounts.models import utcnow
 from lms.courses.models import Course, Lesson
 from lms.enrolment.models import Enrolment
+from lms.enrolment.services import record_activity
 from lms.extensions import db
 from lms.learning.events import course_completed
 from lms.learning.models import LessonCompletion
@@ -49,3 +50,13 @@ def check_course_completion(enrolment: Enrolment, course: Course) -> bool:
     db.session.refresh(enrolment, ["completed_at", "completed_version"])
     course_completed.send(enrolment)
     return True
+
+
+def progress_made(enrolment: Enrolment | None, course: Course, lesson_id: int | None = None) -> bool:
+    """After a learner finished an item (a lesson, a quiz attempt): note the activity and complete
+    the course if its rule is now met. True when the course was completed by this very call.
+    Those who study without an active enrolment (trainers, admins) leave no trace."""
+    if enrolment is None or not enrolment.active:
+        return False
+    record_activity(enrolment, lesson_id)
+    return check_course_completion(enrolment, course)

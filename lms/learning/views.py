@@ -65,10 +65,7 @@ def complete(slug: str, lesson_slug: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     services.complete_lesson(current_user.id, lesson)
-    completed_now = False
-    if enrolment is not None and enrolment.active:
-        record_activity(enrolment, lesson.id)
-        completed_now = services.check_course_completion(enrolment, course)
+    completed_now = services.progress_made(enrolment, course, lesson.id)
     db.session.commit()
     if completed_now:
         flash(_("Congratulations! You have completed this course."), "success")

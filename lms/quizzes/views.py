@@ -8,12 +8,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lms.enrolment.services import record_activity
 from lms.errors import abort_with
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.learning.access import course_for_study, offer_enrolment
-from lms.learning.services import check_course_completion
+from lms.learning.services import progress_made
 from lms.policy import login_required
 from lms.quizzes import bp, services
 from lms.quizzes.kinds import KINDS
@@ -76,10 +75,7 @@ def submit(slug: str, module_slug: str):
     except services.SubmissionError as error:
         db.session.rollback()
         abort_with(400, str(error))
-    completed = False
-    if enrolment is not None and enrolment.active:
-        record_activity(enrolment)
-        completed = check_course_completion(enrolment, course)
+    completed = progress_made(enrolment, course)
     db.session.commit()
     if completed:
         flash(_("Congratulations! You have completed this course."), "success")
