@@ -493,15 +493,20 @@ def question(slug: str, module_slug: str, question_slug: str | None = None):
     ), _status(form)
 
 
-@bp.post("/authoring/<slug>/modules/<module_slug>/quiz/questions/<question_slug>/move")
-@trainer_required
-def move_question(slug: str, module_slug: str, question_slug: str):
-    draft = _draft(slug)
-    module = _module(draft, module_slug)
+def _question_action(slug: str, module_slug: str, question_slug: str):
+    """The module whose quiz holds the question a button acts on: 404 if absent, 400 without CSRF."""
+    module = _module(_draft(slug), module_slug)
     if module.question(question_slug) is None:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
+    return module
+
+
+@bp.post("/authoring/<slug>/modules/<module_slug>/quiz/questions/<question_slug>/move")
+@trainer_required
+def move_question(slug: str, module_slug: str, question_slug: str):
+    module = _question_action(slug, module_slug, question_slug)
     target = url_for("authoring.quiz", slug=slug, module_slug=module_slug)
     try:
         services.move_question(module, question_slug, request.form.get("direction", ""))
@@ -514,12 +519,7 @@ def move_question(slug: str, module_slug: str, question_slug: str):
 @bp.post("/authoring/<slug>/modules/<module_slug>/quiz/questions/<question_slug>/remove")
 @trainer_required
 def remove_question(slug: str, module_slug: str, question_slug: str):
-    draft = _draft(slug)
-    module = _module(draft, module_slug)
-    if module.question(question_slug) is None:
-        abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    module = _question_action(slug, module_slug, question_slug)
     services.remove_question(module, question_slug)
     db.session.commit()
     flash(_("Question removed from the draft."), "success")
