@@ -33,7 +33,7 @@ def main(argv: list[str]) -> None:
     from lms.authoring import publishing, services
     from lms.courses.models import Audience, CompletionRule
     from lms.extensions import db
-    from lms.policy import Role
+    from lms.roles import Role
     from tests.conftest import Client
     from tests.factories import DEFAULT_PASSWORD, make_user
 

@@ -7,7 +7,6 @@ signed-in users without the right get 403, and objects they may not know exist g
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from functools import wraps
 
@@ -15,21 +14,7 @@ from flask import Flask, abort
 from flask_login import current_user
 
 from lms.extensions import login_manager
-
-
-class Role(enum.StrEnum):
-    """Account roles, from least to most privileged; each includes the ones before it."""
-
-    LEARNER = "learner"
-    TRAINER = "trainer"
-    ADMIN = "admin"
-
-    @property
-    def rank(self) -> int:
-        return list(Role).index(self)
-
-    def includes(self, other: Role) -> bool:
-        return self.rank >= other.rank
+from lms.roles import Role
 
 
 def has_role(user, role: Role) -> bool:

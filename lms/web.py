@@ -11,7 +11,8 @@ from sqlalchemy import text
 
 from lms.extensions import db
 from lms.i18n import LANGUAGE_COOKIE
-from lms.policy import Role, has_role, public
+from lms.policy import has_role, public
+from lms.roles import Role
 
 bp = Blueprint("web", __name__)
 

@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from lms.accounts.models import Gender, ProfileRole, User
 from lms.extensions import db
-from lms.policy import Role
+from lms.roles import Role
 
 DEFAULT_PASSWORD = "a long test passphrase"
 _CHEAP_HASH = generate_password_hash(DEFAULT_PASSWORD, method="pbkdf2:sha256:1000")

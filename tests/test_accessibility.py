@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from lms.policy import Role
+from lms.roles import Role
 from tests import factories
 
 

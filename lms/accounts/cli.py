@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from lms.accounts import services
 from lms.extensions import db
-from lms.policy import Role
+from lms.roles import Role
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 

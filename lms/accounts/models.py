@@ -4,35 +4,16 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, String, func
+from sqlalchemy import String, func
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.columns import enum_column, utcnow
 from lms.extensions import db
-from lms.policy import Role
-
-
-def utcnow() -> datetime:
-    """Naive UTC: SQLite and PostgreSQL then store and return the same value."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def enum_column(enum_class: type[enum.Enum], **kwargs):
-    """Store the enum's value (not its name) with a CHECK constraint on every database."""
-    return mapped_column(
-        Enum(
-            enum_class,
-            values_callable=lambda members: [m.value for m in members],
-            native_enum=False,
-            create_constraint=True,
-            length=32,
-            name=enum_class.__name__.lower(),
-        ),
-        **kwargs,
-    )
+from lms.roles import Role
 
 
 class Gender(enum.StrEnum):

@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from lms.accounts.models import Gender, ProfileRole, User, utcnow
+from lms.accounts.models import Gender, ProfileRole, User
 from lms.accounts.names import InvalidName, normalise_name
 from lms.accounts.passwords import password_problem
 from lms.accounts.tokens import make_reset_token
+from lms.columns import utcnow
 from lms.extensions import db
 from lms.mail import send_mail
-from lms.policy import Role
+from lms.roles import Role
 
 
 class AccountError(ValueError):

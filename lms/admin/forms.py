@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SearchField, SelectChoice, SelectField
 from wtforms.validators import Length, Optional
 
-from lms.policy import Role
+from lms.roles import Role
 
 ROLE_CHOICES = [
     SelectChoice(Role.LEARNER.value, _l("Learner")),

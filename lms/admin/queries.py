@@ -6,7 +6,7 @@ from sqlalchemy import Select, or_, select
 
 from lms.accounts.models import User
 from lms.database import contains_pattern
-from lms.policy import Role
+from lms.roles import Role
 
 
 def users_matching(text: str = "", role: str = "") -> Select:

@@ -12,7 +12,8 @@ from lms.admin import bp
 from lms.admin.forms import UserAccessForm, UserSearchForm
 from lms.admin.queries import users_matching
 from lms.extensions import db
-from lms.policy import Role, admin_required
+from lms.policy import admin_required
+from lms.roles import Role
 from lms.web import form_error
 
 SEARCH_KEY = "admin_user_search"

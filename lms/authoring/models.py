@@ -16,7 +16,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import User, enum_column, utcnow
+from lms.accounts.models import User
+from lms.columns import enum_column, utcnow
 from lms.courses.models import Audience, CompletionRule, Course
 from lms.extensions import db
 

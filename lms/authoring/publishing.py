@@ -21,9 +21,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
 from lms.authoring.models import DraftCourse, DraftImage, DraftLesson, DraftModule, LessonRevision
 from lms.authoring.services import AuthoringError, mark_changed, safe_image_name
+from lms.columns import utcnow
 from lms.content.archive import (
     INLINE_IMAGE,
     ArchiveError,

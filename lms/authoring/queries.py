@@ -15,7 +15,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from lms.authoring.models import DraftCourse, DraftLesson, DraftModule, LessonRevision
 from lms.courses.models import Course
 from lms.extensions import db
-from lms.policy import Role, has_role
+from lms.policy import has_role
+from lms.roles import Role
 from lms.teaching.models import CourseTrainer
 
 

@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     from lms.certificates.cli import certificates as certificates_cli
     from lms.certificates.services import on_course_completed
     from lms.learning.events import course_completed
-    from lms.policy import Role
+    from lms.roles import Role
     from lms.web import add_navigation
 
     data_dir = Path(app.instance_path)

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import User, enum_column, utcnow
+from lms.accounts.models import User
+from lms.columns import enum_column, utcnow
 from lms.courses.models import Course
 from lms.extensions import db
 

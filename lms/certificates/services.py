@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
 from lms.certificates import codes
 from lms.certificates.models import (
     Certificate,
@@ -24,6 +24,7 @@ from lms.certificates.models import (
     CertificateStatus,
 )
 from lms.certificates.typesetting import uncovered_characters
+from lms.columns import utcnow
 from lms.courses.models import Course
 from lms.enrolment.models import Enrolment
 from lms.extensions import db

@@ -34,7 +34,8 @@ from lms.certificates.typesetting import UnprintableTextError
 from lms.csvexport import csv_response
 from lms.errors import abort_with
 from lms.extensions import db, limiter
-from lms.policy import Role, admin_required, has_role, login_required, public
+from lms.policy import admin_required, has_role, login_required, public
+from lms.roles import Role
 from lms.web import form_error
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import enum_column, utcnow
+from lms.columns import enum_column, utcnow
 from lms.extensions import db
 
 

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lms.accounts.models import User, utcnow
+from lms.accounts.models import User
+from lms.columns import utcnow
 from lms.courses.models import Course
 from lms.enrolment.models import Enrolment, EnrolmentSource
 from lms.extensions import db

@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from lms.learning import views  # noqa: F401
-    from lms.policy import Role
+    from lms.roles import Role
     from lms.web import add_navigation
 
     app.register_blueprint(bp)

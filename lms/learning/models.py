@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.accounts.models import utcnow
+from lms.columns import utcnow
 from lms.extensions import db
 
 

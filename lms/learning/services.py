@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from lms.accounts.models import utcnow
+from lms.columns import utcnow
 from lms.courses.models import Course, Lesson
 from lms.enrolment.models import Enrolment
 from lms.enrolment.services import record_activity

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.accounts.models import enum_column, utcnow
+from lms.columns import enum_column, utcnow
 from lms.courses.models import Module
 from lms.extensions import db
 

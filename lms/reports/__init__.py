@@ -9,8 +9,8 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from lms.config import ConfigurationError
-    from lms.policy import Role
     from lms.reports import cli, models, views  # noqa: F401
+    from lms.roles import Role
     from lms.web import add_navigation
 
     app.config.setdefault("REPORTS_SUPPRESSION_THRESHOLD", 5)

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from lms.courses.models import Audience, Course
 from lms.extensions import db
-from lms.policy import Role, has_role
+from lms.policy import has_role
 from lms.reports.forms import PROFILE_ROLE_LABELS, FilterForm, country_name
 from lms.reports.measures import PERIODS, PUBLISHED_BREAKDOWNS, Report, build_report
 from lms.reports.queries import ReportFilter
+from lms.roles import Role
 
 
 @dataclass

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from lms.extensions import db
-from lms.policy import Role, has_role
+from lms.policy import has_role
 from lms.reports.models import ReportExport
+from lms.roles import Role
 
 
 class ReportError(ValueError):

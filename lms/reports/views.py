@@ -18,7 +18,7 @@ from lms.csvexport import csv_response
 from lms.errors import abort_with
 from lms.extensions import db
 from lms.forms import ActionForm
-from lms.policy import Role, admin_required, has_role, trainer_required
+from lms.policy import admin_required, has_role, trainer_required
 from lms.reports import bp, charts, services
 from lms.reports.exports import CSV_HEADER, FORMATS
 from lms.reports.forms import FilterForm
@@ -33,6 +33,7 @@ from lms.reports.measures import (
     RATES,
 )
 from lms.reports.participation import participation_report, published_breakdowns, report_filter, scope_of
+from lms.roles import Role
 
 FILTER_FIELDS = (
     "course",

@@ -8,7 +8,7 @@ bp = Blueprint("teaching", __name__)
 def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from lms.policy import Role
+    from lms.roles import Role
     from lms.teaching import views  # noqa: F401
     from lms.web import add_navigation
 

@@ -17,7 +17,8 @@ def is_trainer_of(user_id: int, course_id: int) -> bool:
 def taught_courses(user) -> list:
     """Courses a trainer teaches; every course for an administrator."""
     from lms.courses.models import Course
-    from lms.policy import Role, has_role
+    from lms.policy import has_role
+    from lms.roles import Role
 
     query = select(Course).order_by(Course.title)
     if not has_role(user, Role.ADMIN):

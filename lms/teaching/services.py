@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from lms.accounts.models import User
 from lms.courses.models import Course
 from lms.extensions import db
-from lms.policy import Role, has_role
+from lms.policy import has_role
+from lms.roles import Role
 from lms.teaching.models import CourseTrainer
 
 

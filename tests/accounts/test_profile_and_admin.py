@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from lms.accounts.models import Gender, User
-from lms.policy import Role
+from lms.roles import Role
 
 
 def test_profile_edit_saves_and_validates(client, login, make_user, db):

@@ -1,6 +1,6 @@
 """Signing in and out, sessions and the deactivated account."""
 
-from lms.policy import Role
+from lms.roles import Role
 from tests.factories import DEFAULT_PASSWORD
 
 

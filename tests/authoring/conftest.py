@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms.policy import Role
+from lms.roles import Role
 from tests.authoring.helpers import build_draft
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from lms.authoring import publishing
 from lms.authoring.models import DraftImage
 from lms.courses.models import Lesson
-from lms.policy import Role
+from lms.roles import Role
 from lms.teaching.models import CourseTrainer
 from tests.authoring.helpers import PNG, png_upload
 

@@ -11,8 +11,8 @@ from lms.courses.models import Course, Lesson
 from lms.courses.queries import course_by_slug
 from lms.learning.models import LessonCompletion
 from lms.learning.services import check_course_completion, complete_lesson
-from lms.policy import Role
 from lms.quizzes.models import QuizAttempt
+from lms.roles import Role
 from tests import factories
 from tests.authoring.helpers import build_draft
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lms.extensions import db
-from lms.policy import Role
+from lms.roles import Role
 from lms.teaching.models import CourseTrainer
 from tests.authoring.helpers import build_draft
 from tests.factories import DEFAULT_PASSWORD

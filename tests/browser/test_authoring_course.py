@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from lms.policy import Role
+from lms.roles import Role
 from tests.authoring.helpers import PNG
 from tests.factories import DEFAULT_PASSWORD
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from lms.content.archive import ArchiveError, ArchiveLimits, course_zip, extract_archive, read_archive
 from lms.content.format import load_tree
 from lms.courses.models import Course, Lesson, Module
-from lms.policy import Role
 from lms.quizzes.models import Option, Question, Quiz
+from lms.roles import Role
 from tests.authoring.helpers import PNG
 
 COURSES = Path(__file__).resolve().parents[2] / "courses"

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import Gender, User
 from lms.enrolment.models import Enrolment, EnrolmentSource
-from lms.policy import Role
+from lms.roles import Role
 from tests import factories
 
 HEADER = "email,full_name,gender,country,institution,profile_role\n"

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from lms.enrolment.models import Enrolment
 from lms.learning.models import LessonCompletion
-from lms.policy import Role
+from lms.roles import Role
 from tests import factories
 
 

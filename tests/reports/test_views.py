@@ -8,8 +8,8 @@ import io
 from sqlalchemy import select
 
 from lms.extensions import db as _db
-from lms.policy import Role
 from lms.reports.models import ReportExport
+from lms.roles import Role
 from lms.teaching.models import CourseTrainer
 from tests import factories
 from tests.reports.conftest import BASE, add_enrolment

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from lms.policy import Role
+from lms.roles import Role
 from lms.teaching.models import CourseTrainer
 from tests import factories
 
