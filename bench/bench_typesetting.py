@@ -24,7 +24,7 @@ if __package__ in (None, ""):
 
 from reportlab.pdfgen.canvas import Canvas
 
-from lms.certificates import typesetting
+from lms.typography import typesetting
 
 PAGE = (842, 595)  # A4 landscape, in points
 REPEATS = 200
@@ -72,7 +72,7 @@ def fresh_process_ms(statement: str) -> float:
     code = (
         "import io, time\n"
         "from reportlab.pdfgen.canvas import Canvas\n"
-        "from lms.certificates import typesetting\n"
+        "from lms.typography import typesetting\n"
         "started = time.perf_counter()\n"
         f"{statement}\n"
         "print((time.perf_counter() - started) * 1000)\n"

@@ -1,4 +1,4 @@
-"""Rebuild ``lms/certificates/fonts/`` from Debian's Noto font packages.
+"""Rebuild ``lms/typography/fonts/`` from Debian's Noto font packages.
 
 Run ``python -m lms.certificates.fontbuild`` on a Debian machine with
 ``fonts-noto-core``, ``fonts-noto-cjk`` and ``fonts-noto-extra`` installed.
@@ -39,7 +39,7 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 
-FONTS_DIR = Path(__file__).with_name("fonts")
+FONTS_DIR = Path(__file__).resolve().parent.parent / "typography" / "fonts"
 TRUETYPE_DIR = Path("/usr/share/fonts/truetype/noto")
 OPENTYPE_DIR = Path("/usr/share/fonts/opentype/noto")
 DEBIAN_PACKAGES = ("fonts-noto-core", "fonts-noto-cjk", "fonts-noto-extra")
@@ -356,7 +356,7 @@ CJK_TREATMENT = (
 README_TEMPLATE = """\
 # Certificate fonts
 
-Fonts used by `lms/certificates/typesetting.py` to print learners' names and
+Fonts used by `lms/typography/typesetting.py` to print learners' names and
 course titles in any script.  All are Noto fonts under the SIL Open Font
 License 1.1 (see `OFL.txt`).  **Do not edit these files by hand**: they are
 made by `python -m lms.certificates.fontbuild` (which also writes this

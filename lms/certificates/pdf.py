@@ -23,8 +23,8 @@ from reportlab.lib.pagesizes import A4, landscape, letter
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from lms.certificates import typesetting
 from lms.certificates.models import Certificate
+from lms.typography import typesetting
 
 PAGE_SIZES = {"A4": landscape(A4), "LETTER": landscape(letter)}
 

@@ -30,12 +30,12 @@ from lms.certificates.forms import (
     VerifyForm,
 )
 from lms.certificates.models import Certificate, CertificateStatus
-from lms.certificates.typesetting import UnprintableTextError
 from lms.csvexport import csv_response
 from lms.errors import abort_with
 from lms.extensions import db, limiter
 from lms.policy import admin_required, has_role, login_required, public
 from lms.roles import Role
+from lms.typography.typesetting import UnprintableTextError
 from lms.web import form_error
 
 

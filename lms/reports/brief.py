@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from flask import current_app
@@ -33,8 +32,9 @@ from lms.reports.measures import (
     SHORT_GENDER_LABELS,
     Report,
 )
+from lms.typography.typesetting import FONTS_DIR
 
-FONT_FILE = Path(__file__).resolve().parent.parent / "certificates" / "fonts" / "NotoSans-Regular.ttf"
+FONT_FILE = FONTS_DIR / "NotoSans-Regular.ttf"
 COLOURS = [colors.HexColor(c) for c in ("#0b5c8c", "#8a4b00", "#1d6b33", "#4f5863")]
 _SMALL = ParagraphStyle("small", fontSize=7, leading=8.5)
 HEADLINE = (
@@ -49,7 +49,7 @@ HEADLINE = (
 
 
 def _font() -> str:
-    """Noto Sans (shipped with the certificates) covers Latin, Greek and Cyrillic names."""
+    """Noto Sans (shipped in lms/typography/fonts) covers Latin, Greek and Cyrillic names."""
     if "ReportsNoto" not in pdfmetrics.getRegisteredFontNames() and FONT_FILE.exists():
         pdfmetrics.registerFont(TTFont("ReportsNoto", str(FONT_FILE)))
     return "ReportsNoto" if "ReportsNoto" in pdfmetrics.getRegisteredFontNames() else "Helvetica"

@@ -1,7 +1,7 @@
 """A name with a character no certificate font can print is refused when the learner saves it.
 
 The check itself lives in accounts (`lms.accounts.names.normalise_name` calls
-`lms.certificates.typesetting.uncovered_characters`); these tests hold it to what certificates need.
+`lms.typography.typesetting.uncovered_characters`); these tests hold it to what certificates need.
 """
 
 from __future__ import annotations

@@ -24,8 +24,8 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops
 from reportlab.pdfgen.canvas import Canvas
 
-from lms.certificates import typesetting
-from lms.certificates.typesetting import (
+from lms.typography import typesetting
+from lms.typography.typesetting import (
     SHIPPED_FONTS,
     UnprintableTextError,
     bidi_levels,
