@@ -47,12 +47,11 @@ from lms.content.format import (
     load_tree,
 )
 from lms.content.importer import ImportReport, apply_course
-from lms.courses.models import Course
+from lms.courses.access import teaches
+from lms.courses.models import Course, CourseTrainer
 from lms.extensions import db
 from lms.media.services import media_dir, media_url, store_image
-from lms.policy import teaches
 from lms.quizzes.models import QuestionKind
-from lms.teaching.models import CourseTrainer
 
 MEDIA_TARGET = re.compile(r"^/media/([0-9a-f]{64}\.(?:png|jpg|gif|webp))$")
 LESSON_HEADER_LINES = 5  # +++, title, minutes, +++, blank line

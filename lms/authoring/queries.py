@@ -1,6 +1,6 @@
 """Reads for the course editor, and who may edit what.
 
-Access follows lms.policy: a draft is edited by those who teach its course (its owner, the
+Access follows lms.authoring.access: a draft is edited by those who teach its course (its owner, the
 co-trainers the owner added, and administrators); co-trainers are managed by the owner and
 administrators only.
 """
@@ -13,11 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms.authoring.models import DraftCourse, DraftLesson, DraftModule, LessonRevision
-from lms.courses.models import Course
+from lms.courses.models import Course, CourseTrainer
 from lms.extensions import db
 from lms.policy import has_role
 from lms.roles import Role
-from lms.teaching.models import CourseTrainer
 
 
 def draft_by_slug(slug: str) -> DraftCourse | None:

@@ -18,12 +18,11 @@ from sqlalchemy import select, update
 from lms.accounts.models import User
 from lms.authoring.models import DraftCourse, DraftImage, DraftLesson, DraftModule, LessonRevision
 from lms.content.format import MAX_SLUG, SLUG
-from lms.courses.models import Course
+from lms.courses.models import Course, CourseTrainer
 from lms.extensions import db
 from lms.media.models import EXTENSIONS
 from lms.media.services import MediaError, store_image
 from lms.quizzes.models import QuestionKind
-from lms.teaching.models import CourseTrainer
 from lms.teaching.services import TeachingError, assign_trainer, remove_trainer
 
 MAX_TITLE = 200

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from lms.accounts.services import find_by_email
 from lms.authoring import bp, publishing, queries, services
+from lms.authoring.access import can_edit_draft, can_manage_draft_trainers
 from lms.authoring.forms import (
     MAX_OPTIONS,
     CourseForm,
@@ -27,11 +28,11 @@ from lms.authoring.forms import (
     TrainerForm,
 )
 from lms.content.markup import render_markdown
+from lms.courses.queries import trainers_of
 from lms.errors import abort_with
 from lms.extensions import db
 from lms.forms import ActionForm
-from lms.policy import can_edit_draft, can_manage_draft_trainers, trainer_required
-from lms.teaching.queries import trainers_of
+from lms.policy import trainer_required
 from lms.web import form_error
 
 

@@ -121,3 +121,15 @@ class Lesson(db.Model):
 
     def __repr__(self) -> str:
         return f"<Lesson {self.slug}>"
+
+
+class CourseTrainer(db.Model):
+    """Which trainers teach which course. A course-level fact (it decides who sees a draft
+    course), so it lives here, below enrolment and teaching, which both read it."""
+
+    __tablename__ = "course_trainer"
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import defer, selectinload
 
-from lms.courses.models import Audience, Course, Lesson, Module
+from lms.accounts.models import User
+from lms.courses.models import Audience, Course, CourseTrainer, Lesson, Module
 from lms.database import contains_pattern
 from lms.extensions import db
+from lms.policy import has_role
 from lms.quizzes.models import Quiz
+from lms.roles import Role
 
 
 def catalogue(text: str = "", audience: str = "", language: str = "") -> Select:
@@ -60,3 +63,30 @@ def quiz_counts(course_ids: list[int]) -> dict[int, int]:
         select(Quiz.course_id, func.count()).where(Quiz.course_id.in_(course_ids)).group_by(Quiz.course_id)
     )
     return dict(rows.all())
+
+
+def is_trainer_of(user_id: int, course_id: int) -> bool:
+    return db.session.execute(
+        select(exists().where(CourseTrainer.user_id == user_id, CourseTrainer.course_id == course_id))
+    ).scalar_one()
+
+
+def taught_courses(user) -> list[Course]:
+    """Courses a trainer teaches; every course for an administrator."""
+    query = select(Course).order_by(Course.title)
+    if not has_role(user, Role.ADMIN):
+        query = query.join(CourseTrainer, CourseTrainer.course_id == Course.id).where(
+            CourseTrainer.user_id == user.id
+        )
+    return list(db.session.execute(query).scalars())
+
+
+def trainers_of(course_id: int) -> list[User]:
+    return list(
+        db.session.execute(
+            select(User)
+            .join(CourseTrainer, CourseTrainer.user_id == User.id)
+            .where(CourseTrainer.course_id == course_id)
+            .order_by(User.full_name)
+        ).scalars()
+    )

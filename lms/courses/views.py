@@ -8,13 +8,14 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from lms.courses import bp, queries
+from lms.courses.access import can_see_course, teaches
 from lms.courses.models import Audience
 from lms.enrolment.forms import EnrolForm
 from lms.enrolment.services import enrolment_for
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.learning.progress import course_progress
-from lms.policy import can_see_course, public, teaches
+from lms.policy import public
 
 
 @bp.get("/courses")

@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.services import send_password_link
+from lms.courses.access import can_see_course
 from lms.courses.queries import course_by_slug
 from lms.enrolment import bp, cohort, services
 from lms.enrolment.forms import CohortUploadForm, EnrolForm
 from lms.extensions import db
 from lms.forms import ActionForm
-from lms.policy import admin_required, can_see_course, login_required
+from lms.policy import admin_required, login_required
 
 
 def _visible_course(slug: str):

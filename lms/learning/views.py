@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.courses.models import Course
+from lms.enrolment.access import course_for_study, offer_enrolment
 from lms.enrolment.models import Enrolment, EnrolmentStatus
 from lms.enrolment.services import record_activity
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.learning import bp, services
-from lms.learning.access import course_for_study, offer_enrolment
 from lms.learning.progress import course_progress, progress_by_course
 from lms.policy import login_required
 

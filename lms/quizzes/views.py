@@ -8,10 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from lms.enrolment.access import course_for_study, offer_enrolment
 from lms.errors import abort_with
 from lms.extensions import db
 from lms.forms import ActionForm
-from lms.learning.access import course_for_study, offer_enrolment
 from lms.learning.services import progress_made
 from lms.policy import login_required
 from lms.quizzes import bp, services

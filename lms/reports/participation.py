@@ -30,7 +30,7 @@ class Scope:
 
 
 def scope_of(user) -> Scope:
-    from lms.teaching.queries import taught_courses
+    from lms.courses.queries import taught_courses
 
     return Scope(taught_courses(user), has_role(user, Role.ADMIN))
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from lms.accounts.models import User
-from lms.courses.models import Course
+from lms.courses.models import Course, CourseTrainer
 from lms.extensions import db
 from lms.policy import has_role
 from lms.roles import Role
-from lms.teaching.models import CourseTrainer
 
 
 class TeachingError(ValueError):

@@ -7,15 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.services import find_by_email
-from lms.courses.queries import course_by_slug
+from lms.courses.access import teaches
+from lms.courses.queries import course_by_slug, taught_courses, trainers_of
 from lms.csvexport import csv_response
 from lms.extensions import db
 from lms.forms import ActionForm
-from lms.policy import admin_required, teaches, trainer_required
+from lms.policy import admin_required, trainer_required
 from lms.teaching import bp, services
 from lms.teaching.cohort import SORT_KEYS, cohort
 from lms.teaching.forms import AddTrainerForm
-from lms.teaching.queries import taught_courses, trainers_of
 
 
 def _taught_course(slug: str):

@@ -10,8 +10,8 @@ STUDY = dict(anonymous=302, learner=200, trainer=200, admin=200)
 
 
 def build(world):
+    from lms.courses.models import CourseTrainer
     from lms.extensions import db
-    from lms.teaching.models import CourseTrainer
 
     world.course = factories.make_course("open", modules=1, lessons=2)
     world.draft = factories.make_course("hidden", modules=1, lessons=1, published=False)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from lms.authoring.models import DraftCourse, DraftLesson, DraftModule
-from lms.courses.models import Course
-from lms.teaching.models import CourseTrainer
+from lms.courses.models import Course, CourseTrainer
 
 COURSE_FORM = {
     "title": "Open educational resources",

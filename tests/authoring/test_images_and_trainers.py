@@ -8,9 +8,8 @@ from sqlalchemy import select
 
 from lms.authoring import publishing
 from lms.authoring.models import DraftImage
-from lms.courses.models import Lesson
+from lms.courses.models import CourseTrainer, Lesson
 from lms.roles import Role
-from lms.teaching.models import CourseTrainer
 from tests.authoring.helpers import PNG, png_upload
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'

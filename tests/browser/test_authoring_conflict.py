@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from lms.courses.models import CourseTrainer
 from lms.extensions import db
 from lms.roles import Role
-from lms.teaching.models import CourseTrainer
 from tests.authoring.helpers import build_draft
 from tests.factories import DEFAULT_PASSWORD
 

@@ -33,7 +33,7 @@ def test_unknown_course_or_lesson_is_404(client, login, learner):
 
 
 def test_trainer_of_the_course_and_admin_read_without_enrolling(client, login, db, course):
-    from lms.teaching.models import CourseTrainer
+    from lms.courses.models import CourseTrainer
 
     trainer = factories.make_user(role=Role.TRAINER)
     db.session.add(CourseTrainer(course_id=course.id, user_id=trainer.id))

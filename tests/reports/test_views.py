@@ -7,10 +7,10 @@ import io
 
 from sqlalchemy import select
 
+from lms.courses.models import CourseTrainer
 from lms.extensions import db as _db
 from lms.reports.models import ReportExport
 from lms.roles import Role
-from lms.teaching.models import CourseTrainer
 from tests import factories
 from tests.reports.conftest import BASE, add_enrolment
 

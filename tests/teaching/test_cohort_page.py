@@ -3,8 +3,8 @@
 import csv
 import io
 
+from lms.courses.models import CourseTrainer
 from lms.roles import Role
-from lms.teaching.models import CourseTrainer
 from tests import factories
 
 
