@@ -29,12 +29,13 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    from lms import database, errors, i18n, security, web
+    from lms import database, errors, i18n, inputs, security, web
     from lms.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    inputs.init_app(app)  # before CSRF, which parses the form, and before any route is added
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

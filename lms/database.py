@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask
-from sqlalchemy import event
+from flask import Flask, request
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, event
 from sqlalchemy.engine import Engine
 
 from lms.extensions import db
+from lms.inputs import LARGEST_ID
 
 
 def init_app(app: Flask) -> None:
@@ -34,3 +36,11 @@ def contains_pattern(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with its own % and _ taken literally.
     Use with `escape="\\"`."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def paginate(query: Select, per_page: int) -> Pagination:
+    """`db.paginate` on the page named by `?page=`. A page past the end is empty rather than a
+    404; so is a number too large for the database's OFFSET (an overflow error on both
+    databases otherwise)."""
+    page = request.args.get("page", 1, type=int)
+    return db.paginate(query, page=min(max(page, 1), LARGEST_ID), per_page=per_page, error_out=False)

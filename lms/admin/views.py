@@ -11,6 +11,7 @@ from lms.accounts.models import User
 from lms.admin import bp
 from lms.admin.forms import UserAccessForm, UserSearchForm
 from lms.admin.queries import users_matching
+from lms.database import paginate
 from lms.extensions import db
 from lms.policy import admin_required
 from lms.roles import Role
@@ -29,10 +30,9 @@ def users():
             return redirect(url_for("admin.users"))
         return render_template("admin/users.html", form=form, page=None), 400
     criteria = session.get(SEARCH_KEY, {})
-    page = db.paginate(
+    page = paginate(
         users_matching(criteria.get("q", ""), criteria.get("role", "")),
         per_page=current_app.config["USERS_PER_PAGE"],
-        error_out=False,
     )
     return render_template("admin/users.html", form=form, page=page)
 

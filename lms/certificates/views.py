@@ -31,6 +31,7 @@ from lms.certificates.forms import (
 )
 from lms.certificates.models import Certificate, CertificateStatus
 from lms.csvexport import csv_response
+from lms.database import paginate
 from lms.errors import abort_with
 from lms.extensions import db, limiter
 from lms.policy import admin_required, has_role, login_required, public
@@ -230,10 +231,9 @@ def register():
     form, criteria = _filter_form()
     if criteria is None:
         return render_template("certificates/register.html", form=form, page=None, args={}), 400
-    page = db.paginate(
+    page = paginate(
         queries.register_query(criteria),
         per_page=current_app.config["CERTIFICATES_PER_PAGE"],
-        error_out=False,
     )
     return render_template(
         "certificates/register.html", form=form, page=page, args=_filter_args(criteria), labels=STATUS_LABELS

@@ -10,9 +10,9 @@ from flask_login import current_user
 from lms.courses import bp, queries
 from lms.courses.access import can_see_course, teaches
 from lms.courses.models import Audience
+from lms.database import paginate
 from lms.enrolment.forms import EnrolForm
 from lms.enrolment.services import enrolment_for
-from lms.extensions import db
 from lms.forms import ActionForm
 from lms.learning.progress import course_progress
 from lms.policy import public
@@ -24,10 +24,9 @@ def catalogue():
     text = request.args.get("q", "")[:100]
     audience = request.args.get("audience", "")
     language = request.args.get("language", "")
-    page = db.paginate(
+    page = paginate(
         queries.catalogue(text, audience, language),
         per_page=current_app.config["COURSES_PER_PAGE"],
-        error_out=False,
     )
     return render_template(
         "courses/catalogue.html",
