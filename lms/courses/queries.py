@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from lms.accounts.models import User
@@ -10,7 +10,6 @@ from lms.courses.models import Audience, Course, CourseTrainer, Lesson, Module
 from lms.database import contains_pattern
 from lms.extensions import db
 from lms.policy import has_role
-from lms.quizzes.models import Quiz
 from lms.roles import Role
 
 
@@ -47,22 +46,6 @@ def course_by_slug(slug: str, *, with_structure: bool = False) -> Course | None:
             selectinload(Course.modules).selectinload(Module.quiz),
         )
     return db.session.execute(query).scalar_one_or_none()
-
-
-def lesson_counts(course_ids: list[int]) -> dict[int, int]:
-    rows = db.session.execute(
-        select(Lesson.course_id, func.count())
-        .where(Lesson.course_id.in_(course_ids))
-        .group_by(Lesson.course_id)
-    )
-    return dict(rows.all())
-
-
-def quiz_counts(course_ids: list[int]) -> dict[int, int]:
-    rows = db.session.execute(
-        select(Quiz.course_id, func.count()).where(Quiz.course_id.in_(course_ids)).group_by(Quiz.course_id)
-    )
-    return dict(rows.all())
 
 
 def is_trainer_of(user_id: int, course_id: int) -> bool:

@@ -1,16 +1,21 @@
 """Learning: reading lessons, marking them complete, progress and the learner's dashboard."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.courses import add_course_page_context
+from lms.quizzes.events import attempt_recorded
+from lms.roles import Role
+from lms.web import add_navigation
 
 bp = Blueprint("learning", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from lms.learning import views  # noqa: F401
-    from lms.roles import Role
-    from lms.web import add_navigation
+    from lms.learning import services, views  # here, not above: views register routes on bp
 
     app.register_blueprint(bp)
     add_navigation("learning.dashboard", _l("My learning"), Role.LEARNER)
+    # The layers below show progress without importing learning: they call back.
+    add_course_page_context(views.course_page_context)
+    attempt_recorded.connect(services.on_attempt_recorded)  # connecting twice is a no-op

@@ -60,3 +60,8 @@ def progress_made(enrolment: Enrolment | None, course: Course, lesson_id: int | 
         return False
     record_activity(enrolment, lesson_id)
     return check_course_completion(enrolment, course)
+
+
+def on_attempt_recorded(attempt, *, enrolment: Enrolment | None, course: Course) -> bool:
+    """Receiver of `lms.quizzes.events.attempt_recorded`: a quiz attempt is progress too."""
+    return progress_made(enrolment, course)

@@ -10,8 +10,9 @@ from sqlalchemy.orm import joinedload
 
 from lms.courses.models import Course
 from lms.enrolment.access import course_for_study, offer_enrolment
+from lms.enrolment.forms import EnrolForm
 from lms.enrolment.models import Enrolment, EnrolmentStatus
-from lms.enrolment.services import record_activity
+from lms.enrolment.services import enrolment_for, record_activity
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.learning import bp, services
@@ -119,3 +120,11 @@ def dashboard():
     )
     tallies = progress_by_course(current_user.id, [e.course for e in enrolments])
     return render_template("learning/dashboard.html", enrolments=enrolments, tallies=tallies)
+
+
+def course_page_context(course: Course) -> dict:
+    """The visitor's part of the course page (`lms.courses.views`): their enrolment, their
+    progress when enrolled, and the enrol form."""
+    enrolment = enrolment_for(current_user.id, course.id) if current_user.is_authenticated else None
+    progress = course_progress(course, current_user.id) if enrolment is not None else None
+    return {"enrolment": enrolment, "progress": progress, "enrol_form": EnrolForm()}

@@ -12,9 +12,9 @@ from lms.enrolment.access import course_for_study, offer_enrolment
 from lms.errors import abort_with
 from lms.extensions import db
 from lms.forms import ActionForm
-from lms.learning.services import progress_made
 from lms.policy import login_required
 from lms.quizzes import bp, services
+from lms.quizzes.events import attempt_recorded
 from lms.quizzes.kinds import KINDS
 from lms.quizzes.models import Question, Quiz
 
@@ -75,7 +75,9 @@ def submit(slug: str, module_slug: str):
     except services.SubmissionError as error:
         db.session.rollback()
         abort_with(400, str(error))
-    completed = progress_made(enrolment, course)
+    completed = any(
+        done for _receiver, done in attempt_recorded.send(attempt, enrolment=enrolment, course=course)
+    )
     db.session.commit()
     if completed:
         flash(_("Congratulations! You have completed this course."), "success")

@@ -54,3 +54,13 @@ def test_unknown_or_unpublished_course_is_404(client, db):
     make_catalogue(db)
     assert client.get("/courses/nope").status_code == 404
     assert client.get("/courses/secret").status_code == 404
+
+
+def test_course_page_shows_an_enrolled_learners_progress_and_the_leave_button(client, login, learner):
+    """The visitor's part of the page comes from the learning layer (a registered provider)."""
+    login(learner)
+    client.submit("/courses/ict-basics/lessons/m1-l1/complete")
+    html = client.get("/courses/ict-basics").get_data(as_text=True)
+    assert 'id="course-progress"' in html and 'value="16"' in html  # 1 of 6 items
+    assert 'action="/courses/ict-basics/leave"' in html
+    assert 'action="/courses/ict-basics/enrol"' not in html

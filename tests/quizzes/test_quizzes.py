@@ -151,3 +151,18 @@ def test_someone_elses_attempt_is_404(client, login, learner, course, db, make_u
     client.submit("/logout")
     login(other)
     assert client.get(QUIZ + "/attempts/1").status_code == 404
+
+
+def test_passing_the_last_quiz_completes_the_course_and_says_so(client, login, learner, db):
+    """Quizzes announce the attempt (`attempt_recorded`); learning's progress completes the course."""
+    from lms.enrolment.models import Enrolment
+
+    login(learner)
+    for lesson in ("m1-l1", "m1-l2", "m2-l1", "m2-l2"):
+        client.submit(f"/courses/ict-basics/lessons/{lesson}/complete")
+    answer(client, 1)
+    assert db.session.execute(select(Enrolment.completed_at)).scalar_one() is None
+    response = client.submit("/courses/ict-basics/quizzes/m2", {"attempt": "1", "q-q1": "a", "q-q2": "a"})
+    assert "Congratulations" in client.get(response.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.execute(select(Enrolment.completed_at)).scalar_one() is not None
