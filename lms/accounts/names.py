@@ -14,7 +14,7 @@ import unicodedata
 
 from flask_babel import gettext as _
 
-from lms.typography.typesetting import uncovered_characters
+from lms.typography.coverage import uncovered_characters
 
 MAX_NAME_LENGTH = 200
 

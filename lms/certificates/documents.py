@@ -12,7 +12,7 @@ from flask import current_app, has_request_context, url_for
 
 from lms.certificates import credential, pdf
 from lms.certificates.models import Certificate
-from lms.typography.typesetting import UnprintableTextError
+from lms.typography.coverage import UnprintableTextError
 
 
 def verification_url(code: str) -> str:

@@ -27,7 +27,7 @@ from lms.columns import utcnow
 from lms.courses.models import Course
 from lms.enrolment.models import Enrolment
 from lms.extensions import db
-from lms.typography.typesetting import uncovered_characters
+from lms.typography.coverage import uncovered_characters
 
 CertificateError = CertificateStateError  # the one error callers catch; messages are for people
 

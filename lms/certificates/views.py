@@ -36,7 +36,7 @@ from lms.errors import abort_with
 from lms.extensions import db, limiter
 from lms.policy import admin_required, has_role, login_required, public
 from lms.roles import Role
-from lms.typography.typesetting import UnprintableTextError
+from lms.typography.coverage import UnprintableTextError
 from lms.web import form_error
 
 

@@ -32,7 +32,7 @@ from lms.reports.measures import (
     SHORT_GENDER_LABELS,
     Report,
 )
-from lms.typography.typesetting import FONTS_DIR
+from lms.typography.coverage import FONTS_DIR
 
 FONT_FILE = FONTS_DIR / "NotoSans-Regular.ttf"
 COLOURS = [colors.HexColor(c) for c in ("#0b5c8c", "#8a4b00", "#1d6b33", "#4f5863")]

@@ -20,10 +20,11 @@ present, and it draws every string in one font.  This module does the work:
 5. order the runs visually and draw each one as a reportlab ``ShapedStr``,
    which reportlab's text object positions glyph by glyph.
 
-Public API: ``register_fonts``, ``uncovered_characters``, ``draw_name``,
-``draw_text_line``, ``text_width`` and, for callers that need the glyphs,
-``shape_line``.  The fonts live in ``fonts/`` (see its README.md; rebuilt by
-``python -m lms.certificates.fontbuild``).
+Public API: ``register_fonts``, ``draw_name``, ``draw_text_line``,
+``text_width`` and, for callers that need the glyphs, ``shape_line``; the
+shipped fonts and ``uncovered_characters`` come from ``coverage`` (which
+needs no reportlab) and are re-exported here.  The fonts live in ``fonts/``
+(see its README.md; rebuilt by ``python -m lms.certificates.fontbuild``).
 
 Language.  Callers that know the learner's language should pass it as a
 BCP 47 tag (``language="ja"``, ``"zh-TW"``, ``"ur"``...).  It selects
@@ -50,13 +51,24 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import uharfbuzz as hb
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from lms.typography.coverage import (
+    FONTS_DIR,
+    SHIPPED_FONTS,
+    Face,
+    ShippedFont,
+    UnprintableTextError,
+    faces,
+    is_invisible,
+    prepare,
+    uncovered_characters,
+)
 
 __all__ = [
     "SHIPPED_FONTS",
@@ -76,148 +88,7 @@ __all__ = [
     "draw_name",
 ]
 
-FONTS_DIR = Path(__file__).with_name("fonts")
-
 Align = Literal["centre", "left", "right"]
-
-
-@dataclass(frozen=True)
-class ShippedFont:
-    """One font file of ``fonts/`` and the reportlab name it is registered as.
-
-    ``languages`` lists BCP 47 primary language subtags for which this font
-    is preferred over an earlier font that also covers the text (Nastaliq for
-    Urdu, where Naskh would otherwise be chosen).  ``family`` marks the fonts
-    whose glyphs depend on a language that may have to be guessed.
-    """
-
-    file: str
-    languages: frozenset[str] = frozenset()
-    family: Literal["", "arabic", "cjk"] = ""
-
-    @property
-    def name(self) -> str:
-        return "LmsCertificate-" + self.file.removesuffix(".ttf")
-
-    @property
-    def path(self) -> Path:
-        return FONTS_DIR / self.file
-
-
-#: Shipped fonts in order of preference.  Noto Sans comes first so Latin,
-#: Greek, Cyrillic, digits and punctuation use it even though other fonts
-#: also map them; Noto Sans CJK comes last because it maps ASCII too.
-SHIPPED_FONTS: tuple[ShippedFont, ...] = (
-    ShippedFont("NotoSans-Regular.ttf"),
-    ShippedFont("NotoNaskhArabic-Regular.ttf", family="arabic"),
-    ShippedFont("NotoNastaliqUrdu-Regular.ttf", frozenset({"ur"}), "arabic"),
-    ShippedFont("NotoSansHebrew-Regular.ttf"),
-    ShippedFont("NotoSansDevanagari-Regular.ttf"),
-    ShippedFont("NotoSansBengali-Regular.ttf"),
-    ShippedFont("NotoSansTamil-Regular.ttf"),
-    ShippedFont("NotoLoopedThai-Regular.ttf"),
-    ShippedFont("NotoSansKhmer-Regular.ttf"),
-    ShippedFont("NotoSansMyanmar-Regular.ttf"),
-    ShippedFont("NotoSansSinhala-Regular.ttf"),
-    ShippedFont("NotoSansEthiopic-Regular.ttf"),
-    ShippedFont("NotoSansGujarati-Regular.ttf"),
-    ShippedFont("NotoSansGurmukhi-Regular.ttf"),
-    ShippedFont("NotoSansTelugu-Regular.ttf"),
-    ShippedFont("NotoSansKannada-Regular.ttf"),
-    ShippedFont("NotoSansMalayalam-Regular.ttf"),
-    ShippedFont("NotoSansOriya-Regular.ttf"),
-    ShippedFont("NotoSansGeorgian-Regular.ttf"),
-    ShippedFont("NotoSansArmenian-Regular.ttf"),
-    ShippedFont("NotoSansLao-Regular.ttf"),
-    ShippedFont("NotoSansThaana-Regular.ttf"),
-    ShippedFont("NotoSansCJK-Regular.ttf", family="cjk"),
-)
-
-
-class UnprintableTextError(ValueError):
-    """Raised when text contains characters that no shipped font can print.
-
-    ``characters`` lists them, as ``uncovered_characters`` would.  Drawing
-    refuses such text rather than printing empty boxes on a certificate.
-    """
-
-    def __init__(self, characters: list[str]):
-        self.characters = characters
-        shown = ", ".join(f"{ch!r} (U+{ord(ch):04X})" for ch in characters)
-        super().__init__(f"No certificate font can print: {shown}")
-
-
-# --------------------------------------------------------------------------
-# Fonts as HarfBuzz sees them: coverage and shaping, no reportlab needed.
-
-
-@dataclass(frozen=True)
-class _Face:
-    spec: ShippedFont
-    font: hb.Font
-    unicodes: frozenset[int]
-    upem: int
-
-
-@functools.cache
-def _faces() -> tuple[_Face, ...]:
-    """Load every shipped font into HarfBuzz once per process.
-
-    Blobs are memory-mapped, so this costs a few milliseconds.  A harmless
-    race may load them twice on first use from two threads; the result is
-    the same.
-    """
-    faces = []
-    for spec in SHIPPED_FONTS:
-        face = hb.Face(hb.Blob.from_file_path(str(spec.path)))
-        faces.append(_Face(spec, hb.Font(face), frozenset(face.unicodes), face.upem))
-    return tuple(faces)
-
-
-@functools.cache
-def _all_covered() -> frozenset[int]:
-    covered: set[int] = set()
-    for face in _faces():
-        covered |= face.unicodes
-    return frozenset(covered)
-
-
-def _is_invisible(ch: str) -> bool:
-    """True for characters that need no glyph: spaces, joiners, bidi marks.
-
-    Format characters (ZWJ, ZWNJ, LRM...) and variation selectors change how
-    their neighbours are shaped or ordered but are not drawn; HarfBuzz drops
-    them from its output.
-    """
-    if ch.isspace():
-        return True
-    code = ord(ch)
-    if 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
-        return True
-    return unicodedata.category(ch) in ("Cf", "Cc")
-
-
-def _prepare(text: str) -> str:
-    """NFC-normalise and collapse white space to single ASCII spaces."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def uncovered_characters(text: str) -> list[str]:
-    """Return the distinct characters of ``text`` no shipped font can print.
-
-    For the registration form, to explain which characters of a name cannot
-    appear on a certificate.  Characters are returned NFC-normalised, in
-    order of first appearance; spaces, joiners and other invisible format
-    characters are ignored, and common punctuation is always printable (Noto
-    Sans covers it), so it is never reported.  Does not register anything
-    with reportlab; the font cmaps are loaded once per process.
-    """
-    covered = _all_covered()
-    found: dict[str, None] = {}
-    for ch in _prepare(text):
-        if ord(ch) not in covered and not _is_invisible(ch):
-            found[ch] = None
-    return list(found)
 
 
 # --------------------------------------------------------------------------
@@ -494,7 +365,7 @@ def _clusters(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     for i, ch in enumerate(text):
-        attaches = unicodedata.category(ch)[0] == "M" or (_is_invisible(ch) and ch != " ")
+        attaches = unicodedata.category(ch)[0] == "M" or (is_invisible(ch) and ch != " ")
         if attaches and spans and _covering_fonts(text[spans[-1][0] : i + 1]):
             spans[-1] = (spans[-1][0], i + 1)
         else:
@@ -503,8 +374,8 @@ def _clusters(text: str) -> list[tuple[int, int]]:
 
 
 def _covering_fonts(chars: str) -> list[int]:
-    needed = {ord(ch) for ch in chars if not _is_invisible(ch)}
-    return [i for i, face in enumerate(_faces()) if needed <= face.unicodes]
+    needed = {ord(ch) for ch in chars if not is_invisible(ch)}
+    return [i for i, face in enumerate(faces()) if needed <= face.unicodes]
 
 
 def _is_script_bearing(ch: str) -> bool:
@@ -585,7 +456,7 @@ def _preferred_font(font: int, chars: str, language: str) -> int:
 
 
 def _shape_run(
-    face: _Face, text: str, rtl: bool, language: str
+    face: Face, text: str, rtl: bool, language: str
 ) -> list[tuple[hb.GlyphInfo, hb.GlyphPosition]]:
     buffer = hb.Buffer()
     buffer.add_str(text)
@@ -600,7 +471,7 @@ def _shape_run(
 def _make_run(text: str, start: int, end: int, level: int, font: int, language: str | None) -> ShapedRun:
     chars = text[start:end]
     run_language = _run_language(SHIPPED_FONTS[font], text, language)
-    face = _faces()[_preferred_font(font, chars, run_language)]
+    face = faces()[_preferred_font(font, chars, run_language)]
     glyphs = tuple(
         Glyph(info.codepoint, start + info.cluster, pos.x_advance, pos.y_advance, pos.x_offset, pos.y_offset)
         for info, pos in _shape_run(face, chars, level % 2 == 1, run_language)
@@ -617,7 +488,7 @@ def shape_line(text: str, language: str | None = None) -> ShapedLine:
     result does not depend on the font size and is cached, so measuring and
     then drawing the same name shapes it once.
     """
-    text = _prepare(text)
+    text = prepare(text)
     missing = uncovered_characters(text)
     if missing:
         raise UnprintableTextError(missing)
