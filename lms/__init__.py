@@ -29,6 +29,8 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    # The factory is the top layer and imports everything, inside the function: any `import
+    # lms.x` runs this file first, so imports up here would load every domain for any module.
     from lms import database, errors, i18n, inputs, security, web
     from lms.extensions import csrf, db, limiter, login_manager, migrate
 

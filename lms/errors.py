@@ -6,7 +6,9 @@ from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+
+from lms.extensions import db
 
 MESSAGES = {
     400: (
@@ -57,8 +59,6 @@ def init_app(app: Flask) -> None:
     def concurrent_change(error: IntegrityError):
         """Two requests raced for the same unique value (a double submit, two editors): the
         database refused the second. Nothing of it was written; say so instead of a 500."""
-        from lms.extensions import db
-
         db.session.rollback()
         app.logger.warning("Integrity conflict on %s %s", request.method, request.endpoint)
         return render_error(409)
@@ -75,16 +75,12 @@ def init_app(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return http_error(error)
         app.logger.exception("Unhandled error on %s %s", request.method, request.endpoint)
-        from lms.extensions import db
-
         db.session.rollback()
         return render_error(InternalServerError.code)
 
 
 def abort_with(code: int, message: str):
     """Abort with a message the person should read (shown on the error page and in JSON)."""
-    from werkzeug.exceptions import default_exceptions
-
     error = default_exceptions[code](message)
     error.show_detail = True
     raise error

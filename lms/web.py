@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, current_app, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy import text
 
+from lms import policy
 from lms.extensions import db
 from lms.i18n import LANGUAGE_COOKIE
 from lms.policy import has_role, public
@@ -100,8 +101,6 @@ def health():
 
 
 def init_app(app: Flask) -> None:
-    from lms import policy
-
     policy.init_app(app)
     app.register_blueprint(bp)
     app.jinja_env.globals["main_navigation"] = main_navigation

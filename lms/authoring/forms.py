@@ -24,6 +24,7 @@ from wtforms.fields import DecimalField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.courses.labels import AUDIENCE_LABELS, RULE_LABELS
+from lms.courses.models import Audience, CompletionRule
 from lms.quizzes.models import QuestionKind
 
 KIND_LABELS = {
@@ -63,8 +64,6 @@ class CourseForm(FlaskForm):
     )
 
     def values(self) -> dict:
-        from lms.courses.models import Audience, CompletionRule
-
         return dict(
             title=self.title.data.strip(), summary=(self.summary.data or "").strip(),
             audience=Audience(self.audience.data), language=self.language.data.strip(),

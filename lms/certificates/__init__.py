@@ -3,19 +3,19 @@
 from pathlib import Path
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.learning.events import course_completed
+from lms.roles import Role
+from lms.web import add_navigation
 
 bp = Blueprint("certificates", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from lms.certificates import views  # noqa: F401
+    from lms.certificates import views  # noqa: F401  (here, not above: views register routes on bp)
     from lms.certificates.cli import certificates as certificates_cli
     from lms.certificates.services import on_course_completed
-    from lms.learning.events import course_completed
-    from lms.roles import Role
-    from lms.web import add_navigation
 
     data_dir = Path(app.instance_path)
     config = app.config

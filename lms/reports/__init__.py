@@ -1,17 +1,17 @@
 """Participation data: gender-disaggregated dashboards, exports and the policy brief."""
 
 from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.config import ConfigurationError
+from lms.roles import Role
+from lms.web import add_navigation
 
 bp = Blueprint("reports", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from lms.config import ConfigurationError
-    from lms.reports import cli, models, views  # noqa: F401
-    from lms.roles import Role
-    from lms.web import add_navigation
+    from lms.reports import cli, models, views  # noqa: F401  (here, not above: views register routes on bp)
 
     app.config.setdefault("REPORTS_SUPPRESSION_THRESHOLD", 5)
     threshold = app.config["REPORTS_SUPPRESSION_THRESHOLD"] = int(app.config["REPORTS_SUPPRESSION_THRESHOLD"])
