@@ -35,6 +35,7 @@ run: courses
 lint: setup
 	$(BIN)/ruff check lms tests bench wsgi.py
 	$(BIN)/ruff format --check lms tests bench wsgi.py
+	$(BIN)/lint-imports --no-cache
 
 format: setup
 	$(BIN)/ruff format lms tests bench wsgi.py
