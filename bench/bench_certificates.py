@@ -108,7 +108,7 @@ def per_certificate(data_dir: str) -> list[tuple[str, float, float]]:
 
     app = make_app("sqlite://", data_dir)
     rows = []
-    with app.app_context(), documents.base_url_context():
+    with app.app_context():
         page_layout = documents.layout()
         for script, name in NAMES.items():
             cert = sample_certificate(name)
@@ -189,13 +189,12 @@ def export_once(count: int, queue) -> None:
         with app.app_context():
             seed(count)
             out = Path(folder) / "export.zip"
-            with documents.base_url_context():
-                render = documents.export_renderer(documents.layout())
-                started = time.perf_counter()
-                with out.open("wb") as handle:
-                    for chunk in export.zip_chunks(queries.iter_register(queries.RegisterFilter()), render):
-                        handle.write(chunk)
-                elapsed = time.perf_counter() - started
+            render = documents.export_renderer(documents.layout())
+            started = time.perf_counter()
+            with out.open("wb") as handle:
+                for chunk in export.zip_chunks(queries.iter_register(queries.RegisterFilter()), render):
+                    handle.write(chunk)
+            elapsed = time.perf_counter() - started
             size = out.stat().st_size
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     queue.put((count, elapsed, size, peak_kib))

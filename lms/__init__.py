@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # The factory is the top layer and imports everything, inside the function: any `import
     # lms.x` runs this file first, so imports up here would load every domain for any module.
-    from lms import database, errors, i18n, inputs, security, web
+    from lms import database, errors, i18n, inputs, links, security, web
     from lms.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    links.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     web.init_app(app)

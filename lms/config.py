@@ -9,10 +9,17 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask
 
+from lms.files import create_private_once, private_directory
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+# A developer's browser may name the loopback address either way; both stay trusted then.
+LOOPBACK_NAMES = ("127.0.0.1", "localhost")
 
 # Plain names operators expect; anything else can be set as LMS_<NAME>.
 ENV_SETTINGS = (
@@ -24,6 +31,7 @@ ENV_SETTINGS = (
     "MAIL_USE_TLS",
     "MAIL_FROM",
     "RATELIMIT_STORAGE_URI",
+    "BASE_URL",
 )
 
 
@@ -68,13 +76,13 @@ def defaults(instance_path: Path) -> dict:
         "MAX_LESSON_BYTES": 1_000_000,
         "COURSES_PER_PAGE": 12,
         "TRUSTED_PROXIES": 0,
+        "EXTRA_TRUSTED_HOSTS": [],
     }
 
 
 def load(app: Flask, overrides: dict | None) -> None:
     """Fill `app.config` in order of precedence; `overrides` (tests) win over everything."""
-    instance_path = Path(app.instance_path)
-    instance_path.mkdir(parents=True, exist_ok=True)
+    instance_path = private_directory(Path(app.instance_path))
     app.config.update(defaults(instance_path))
     app.config.from_pyfile(str(instance_path / "config.py"), silent=True)
     _from_environment(app)
@@ -100,17 +108,91 @@ def _derive(app: Flask, instance_path: Path) -> None:
     cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg["SQLALCHEMY_DATABASE_URI"])
     cfg["MAIL_PORT"] = int(cfg["MAIL_PORT"])
     cfg["MAIL_USE_TLS"] = _truthy(cfg["MAIL_USE_TLS"])
-    https = cfg["HTTPS"] = _truthy(cfg["HTTPS"])
+    production = cfg["LMS_ENV"] == "production"
+    base_url = cfg["BASE_URL"] = _base_url(app, production)
+    scheme = urlsplit(base_url).scheme
+    https = _truthy(cfg["HTTPS"])
+    if https and scheme != "https":
+        raise ConfigurationError(
+            f"HTTPS is on but BASE_URL is {base_url}: links in emails would travel unencrypted. "
+            "Give BASE_URL with https://."
+        )
+    https = cfg["HTTPS"] = https or scheme == "https"
     cfg["SESSION_COOKIE_SECURE"] = https
     cfg["REMEMBER_COOKIE_SECURE"] = https
-    cfg["PREFERRED_URL_SCHEME"] = "https" if https else "http"
+    cfg["PREFERRED_URL_SCHEME"] = scheme
+    cfg["TRUSTED_HOSTS"] = trusted_hosts(base_url, cfg["EXTRA_TRUSTED_HOSTS"])
+    if production and str(cfg["RATELIMIT_STORAGE_URI"]).startswith("memory://"):
+        raise ConfigurationError(
+            "RATELIMIT_STORAGE_URI is memory:// while LMS_ENV=production: each worker would count "
+            "sign-in attempts on its own, so the limits would not hold. Use a storage that all workers "
+            "share, e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0."
+        )
     if not cfg.get("SECRET_KEY"):
-        if cfg["LMS_ENV"] == "production":
+        if production:
             raise ConfigurationError(
                 "SECRET_KEY must be set explicitly when LMS_ENV=production "
                 "(environment variable or instance/config.py)."
             )
         cfg["SECRET_KEY"] = _development_secret(instance_path)
+
+
+def _base_url(app: Flask, production: bool) -> str:
+    """BASE_URL checked and normalised (lower-case host, no trailing slash). The deprecated
+    CERTIFICATE_BASE_URL is accepted in its place, but not beside a different BASE_URL."""
+    cfg = app.config
+    raw = str(cfg.get("BASE_URL") or "").strip()
+    legacy = str(cfg.get("CERTIFICATE_BASE_URL") or "").strip()
+    if legacy:
+        if raw and raw.rstrip("/") != legacy.rstrip("/"):
+            raise ConfigurationError(
+                f"CERTIFICATE_BASE_URL ({legacy}) differs from BASE_URL ({raw}). CERTIFICATE_BASE_URL "
+                "is deprecated: BASE_URL is now the only address of the site. Remove CERTIFICATE_BASE_URL."
+            )
+        if not raw:
+            app.logger.warning("CERTIFICATE_BASE_URL is deprecated: rename it to BASE_URL.")
+            raw = legacy
+    if not raw:
+        if production:
+            raise ConfigurationError(
+                "BASE_URL must be set when LMS_ENV=production: the address people use to reach the "
+                "site, e.g. BASE_URL=https://learn.example.org. Links in emails, certificates and "
+                "credentials are built from it, and requests for any other host are refused."
+            )
+        raw = DEVELOPMENT_BASE_URL
+    problem = f"BASE_URL {raw!r} must look like https://host[:port][/path], without user, query or fragment"
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        raise ConfigurationError(problem) from None
+    host = parts.hostname or ""
+    if (
+        parts.scheme not in {"http", "https"}
+        or not host
+        or ":" in host  # werkzeug cannot match an IPv6 literal against trusted hosts
+        or parts.username is not None
+        or parts.password is not None
+        or parts.query
+        or parts.fragment
+    ):
+        raise ConfigurationError(problem + " (an IPv6 address is not supported: use a host name).")
+    netloc = host if port is None else f"{host}:{port}"
+    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
+
+
+def trusted_hosts(base_url: str, extra) -> list[str]:
+    """The hosts a request may name (ports are not compared): BASE_URL's, loopback aliases when it
+    is a loopback address (development), and EXTRA_TRUSTED_HOSTS (e.g. a load balancer's health
+    check). Flask refuses every other Host or X-Forwarded-Host with 400."""
+    host = urlsplit(base_url).hostname
+    hosts = [host]
+    if host in LOOPBACK_NAMES:
+        hosts += LOOPBACK_NAMES
+    if isinstance(extra, str):
+        extra = extra.split(",")
+    hosts += [str(name).strip().lower() for name in extra or () if str(name).strip()]
+    return list(dict.fromkeys(hosts))
 
 
 def database_uri(url: str) -> str:
@@ -130,11 +212,5 @@ def _truthy(value) -> bool:
 def _development_secret(instance_path: Path) -> str:
     """Generate a key once so sessions survive restarts; never committed (instance/ is ignored)."""
     path = instance_path / "secret_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker got there first
-        pass
-    else:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
+    create_private_once(path, secrets.token_hex(32).encode("ascii"))  # another worker may win
     return path.read_text().strip()

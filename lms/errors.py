@@ -6,7 +6,7 @@ from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError, default_exceptions
 
 from lms.extensions import db
 
@@ -54,6 +54,15 @@ def init_app(app: Flask) -> None:
                 )
             ),
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        """The request named a host that is not this site's (TRUSTED_HOSTS, from BASE_URL). No URL
+        can be built for it, so the page is self-contained and links to the real address."""
+        message = _l("This site does not answer at the address you used.")
+        if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
+            return {"error": str(MESSAGES[400][0]), "detail": str(message)}, 400
+        return render_template("errors/bad_host.html", message=message, base_url=app.config["BASE_URL"]), 400
 
     @app.errorhandler(IntegrityError)
     def concurrent_change(error: IntegrityError):

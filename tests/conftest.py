@@ -43,6 +43,8 @@ def make_config(tmp_path_factory, **overrides) -> dict:
         "MEDIA_DIR": str(instance / "media"),
         "CERTIFICATE_KEY_PATH": str(instance / "certificate-signing-key.pem"),
         "SERVER_NAME": None,
+        # The test client sends `Host: localhost`; links in mail and PDFs then match it.
+        "BASE_URL": "http://localhost",
     }
     config.update(overrides)
     return config

@@ -16,7 +16,11 @@ from tests.factories import DEFAULT_PASSWORD
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("LMS_ENV", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    config = make_config(tmp_path_factory)
+    config = make_config(
+        tmp_path_factory,
+        BASE_URL="https://learn.example.org",
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/1",
+    )
     del config["SECRET_KEY"]
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
         create_app(config)
@@ -25,7 +29,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path_
 def test_environment_overrides_defaults(monkeypatch, make_app):
     monkeypatch.setenv("MAIL_FROM", "courses@example.org")
     monkeypatch.setenv("LMS_HTTPS", "true")
-    app = make_app()
+    app = make_app(BASE_URL="https://learn.example.org")
     assert app.config["MAIL_FROM"] == "courses@example.org"
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 

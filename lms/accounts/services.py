@@ -6,7 +6,6 @@ from functools import cache
 
 import pycountry
 from email_validator import EmailNotValidError, validate_email
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,6 +16,7 @@ from lms.accounts.passwords import password_problem
 from lms.accounts.tokens import make_reset_token
 from lms.columns import utcnow
 from lms.extensions import db
+from lms.links import absolute_url
 from lms.mail import send_mail
 from lms.roles import Role
 
@@ -158,7 +158,7 @@ def set_password(user: User, new: str) -> None:
 
 def send_password_link(user: User, *, welcome: bool = False) -> None:
     """Email a signed link to set a password: for a forgotten one, or a new cohort account."""
-    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    link = absolute_url("accounts.reset_password", token=make_reset_token(user))
     if welcome:
         subject = _("Your account on the learning platform")
         body = _(

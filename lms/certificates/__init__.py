@@ -24,7 +24,6 @@ def init_app(app: Flask) -> None:
     config.setdefault("CERTIFICATE_SIGNATORY_TITLE", "")
     config.setdefault("CERTIFICATE_LOGO", "")
     config.setdefault("CERTIFICATE_PAGE_SIZE", "A4")
-    config.setdefault("CERTIFICATE_BASE_URL", "http://127.0.0.1:5000")
     config.setdefault("CERTIFICATE_KEY_PATH", str(data_dir / "certificate-signing-key.pem"))
     config.setdefault("CERTIFICATES_PER_PAGE", 50)
     config.setdefault("VERIFY_RATE_LIMIT", "30 per minute")

@@ -33,7 +33,7 @@ def export_command(course_slug, since, until, status, out: Path) -> None:
     """Write the matching certificates' PDFs and a register.csv into a ZIP file.
 
     The archive is written to OUT.part and renamed when complete, so a failure never leaves a
-    half-written OUT behind. Absolute verification URLs use CERTIFICATE_BASE_URL.
+    half-written OUT behind. Absolute verification URLs use BASE_URL.
     """
     if course_slug and course_by_slug(course_slug) is None:
         raise click.BadParameter(f"no course has the slug {course_slug!r}", param_hint="--course")
@@ -46,23 +46,22 @@ def export_command(course_slug, since, until, status, out: Path) -> None:
     total = queries.count_register(criteria)
     note = "No certificate matched the filters of this export; register.csv has only its header.\n"
     partial = out.with_name(out.name + ".part")
-    with documents.base_url_context():
-        render = documents.export_renderer(documents.layout())
-        try:
-            with (
-                partial.open("wb") as handle,
-                click.progressbar(length=total, label="Exporting certificates", file=sys.stderr) as bar,
+    render = documents.export_renderer(documents.layout())
+    try:
+        with (
+            partial.open("wb") as handle,
+            click.progressbar(length=total, label="Exporting certificates", file=sys.stderr) as bar,
+        ):
+            for chunk in export.zip_chunks(
+                queries.iter_register(criteria),
+                render,
+                on_each=lambda cert: bar.update(1),
+                empty_note=note,
             ):
-                for chunk in export.zip_chunks(
-                    queries.iter_register(criteria),
-                    render,
-                    on_each=lambda cert: bar.update(1),
-                    empty_note=note,
-                ):
-                    handle.write(chunk)
-            os.replace(partial, out)
-        finally:
-            partial.unlink(missing_ok=True)
+                handle.write(chunk)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
     if total == 0:
         click.echo(
             f"No certificate matches these filters. Wrote an empty archive with the register header to {out}."

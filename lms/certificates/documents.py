@@ -1,36 +1,29 @@
 """From a Certificate to what people download: its PDF and its signed credential.
 
 The glue between the pure renderers (`pdf`, `credential`) and the application: settings,
-absolute URLs (from the request, or CERTIFICATE_BASE_URL in the CLI: see `base_url_context`).
+absolute URLs (always from BASE_URL, in requests and in the CLI alike: `lms.links`).
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 
 from lms.certificates import credential, pdf
 from lms.certificates.models import Certificate
+from lms.links import absolute_url
 from lms.typography.coverage import UnprintableTextError
 
 
 def verification_url(code: str) -> str:
-    return url_for("certificates.verify_code", code=code, _external=True)
+    return absolute_url("certificates.verify_code", code=code)
+
+
+def credential_url(code: str) -> str:
+    return absolute_url("certificates.credential", code=code)
 
 
 def issuer_url() -> str:
-    return url_for("certificates.issuer", _external=True)
-
-
-@contextmanager
-def base_url_context():
-    """Outside a request (CLI, benchmark), build absolute URLs from CERTIFICATE_BASE_URL."""
-    if has_request_context():
-        yield
-        return
-    with current_app.test_request_context("/", base_url=current_app.config["CERTIFICATE_BASE_URL"]):
-        yield
+    return absolute_url("certificates.issuer")
 
 
 def layout() -> pdf.Layout:
@@ -65,7 +58,7 @@ def signed_credential(cert: Certificate) -> dict:
     document = credential.unsigned_credential(
         cert,
         verify_url=verification_url(cert.code),
-        status_url=url_for("certificates.verify_json", code=cert.code, _external=True),
+        status_url=absolute_url("certificates.verify_json", code=cert.code),
         issuer_url=issuer,
     )
     return credential.sign(document, issuer)

@@ -150,7 +150,7 @@ def _public_facts(cert: Certificate) -> dict:
         "revoked_reason": cert.revoked_reason if cert.status is CertificateStatus.REVOKED else None,
         "superseded_by": successor.code if successor is not None else None,
         "verification_url": documents.verification_url(cert.code),
-        "credential_url": url_for("certificates.credential", code=cert.code, _external=True),
+        "credential_url": documents.credential_url(cert.code),
     }
 
 

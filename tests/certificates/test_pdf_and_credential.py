@@ -19,8 +19,7 @@ def render(app, cert, **config) -> bytes:
     saved = {key: app.config[key] for key in config}
     app.config.update(config)
     try:
-        with documents.base_url_context():
-            return documents.certificate_pdf(cert)
+        return documents.certificate_pdf(cert)
     finally:
         app.config.update(saved)
 
@@ -62,9 +61,7 @@ def test_the_logo_is_drawn_when_configured(app, certified, tmp_path):
 def test_the_qr_code_and_printed_address_hold_the_absolute_verification_url(app, certified):
     _user, cert = certified()
     text = (
-        PdfReader(io.BytesIO(render(app, cert, CERTIFICATE_BASE_URL="https://learn.example.org")))
-        .pages[0]
-        .extract_text()
+        PdfReader(io.BytesIO(render(app, cert, BASE_URL="https://learn.example.org"))).pages[0].extract_text()
     )
     assert f"learn.example.org/verify/{cert.code}" in text
 
@@ -124,7 +121,7 @@ def test_the_qr_code_decodes_to_the_verification_url(app, certified, tmp_path):
         pytest.skip("zbarimg missing: apt-get install -y zbar-tools")
     _user, cert = certified()
     pdf = tmp_path / "cert.pdf"
-    pdf.write_bytes(render(app, cert, CERTIFICATE_BASE_URL="https://learn.example.org"))
+    pdf.write_bytes(render(app, cert, BASE_URL="https://learn.example.org"))
     subprocess.run(
         ["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf), str(tmp_path / "page")], check=True
     )
