@@ -23,6 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from lms.reports.breakdowns import BREAKDOWNS, IN_BRIEF
 from lms.reports.measures import (
     ALL,
     GENDER_LABELS,
@@ -85,9 +86,10 @@ def policy_brief(report: Report) -> bytes:
         story += [Spacer(1, 3 * mm), Paragraph(escape(_("Gender parity index")), heading)]
         story.append(_table(_parity_rows(report), font))
         story += [Spacer(1, 3 * mm), Paragraph(escape(_("Rates by gender")), heading), _chart(report, font)]
-        for name, label in (("country", _("By country")), ("course", _("By course"))):
+        for name in IN_BRIEF:
             breakdown = report.breakdowns.get(name)
             if breakdown and breakdown.groups:
+                label = _("By %(breakdown)s", breakdown=str(BREAKDOWNS[name].label).lower())
                 story += [
                     Paragraph(escape(label), heading),
                     _table(_breakdown_rows(report, name), font, repeat=1),

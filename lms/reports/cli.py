@@ -13,11 +13,14 @@ import click
 from flask.cli import with_appcontext
 from werkzeug.datastructures import MultiDict
 
+from lms.accounts.services import find_by_email
+from lms.courses.models import Course
 from lms.csvexport import csv_lines
 from lms.extensions import db
+from lms.reports import services
+from lms.reports.breakdowns import PERIODS
 from lms.reports.exports import CSV_HEADER, FORMATS
 from lms.reports.forms import FilterForm
-from lms.reports.measures import PERIODS
 from lms.reports.participation import Scope, participation_report, published_breakdowns, report_filter
 
 
@@ -30,6 +33,7 @@ def reports() -> None:
 @click.option(
     "--out", "out", required=True, type=click.Path(dir_okay=False, writable=True), help="CSV file to write."
 )
+# One option per filter of the form (lms.reports.forms.FILTERS), under the same name.
 @click.option("--course", default="", help="Course slug.")
 @click.option("--audience", default="")
 @click.option("--country", default="", help="ISO 3166 alpha-2 code, such as KE.")
@@ -43,38 +47,10 @@ def reports() -> None:
     "--as", "actor_email", default="", help="Email of the administrator taking an unsuppressed export."
 )
 @with_appcontext
-def export(
-    out,
-    course,
-    audience,
-    country,
-    institution,
-    profile_role,
-    enrolled_from,
-    enrolled_to,
-    period,
-    unsuppressed,
-    actor_email,
-):
+def export(out, period, unsuppressed, actor_email, **filters):
     """Write the participation data (tidy CSV) for the given filters."""
-    from lms.accounts.services import find_by_email
-    from lms.courses.models import Course
-    from lms.reports import services
-
     courses = list(db.session.execute(db.select(Course).order_by(Course.title)).scalars())
-    data = MultiDict(
-        {
-            "course": course,
-            "audience": audience,
-            "country": country,
-            "institution": institution,
-            "profile_role": profile_role,
-            "enrolled_from": enrolled_from,
-            "enrolled_to": enrolled_to,
-            "by": "course",
-        }
-    )
-    form = FilterForm(data, courses)
+    form = FilterForm(MultiDict({**filters, "by": "course"}), courses)
     if not form.validate():
         problems = "; ".join(
             f"{name}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items()

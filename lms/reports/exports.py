@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from lms.reports.brief import policy_brief
 from lms.reports.measures import ALL, COUNTS, GENDERS, RATES, Report, Shown
 
 CSV_HEADER = ("breakdown", "group_code", "group", "gender", "measure", "value", "note")
@@ -63,13 +64,7 @@ class ExportFormat:
     render: Callable  # (report) -> iterator of rows (csv) or bytes (pdf)
 
 
-def _pdf(report: Report) -> bytes:
-    from lms.reports.brief import policy_brief
-
-    return policy_brief(report)
-
-
 FORMATS = {
     "csv": ExportFormat("csv", "text/csv", csv_rows),
-    "pdf": ExportFormat("pdf", "application/pdf", _pdf),
+    "pdf": ExportFormat("pdf", "application/pdf", policy_brief),
 }

@@ -6,35 +6,17 @@ country code, dates — are not personal data, so they may sit in the URL and be
 
 from __future__ import annotations
 
-from functools import cache
-
-import pycountry
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, Form, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from lms.accounts.models import ProfileRole
 from lms.courses.labels import AUDIENCE_LABELS
-from lms.reports.measures import BREAKDOWN_LABELS
+from lms.reports.breakdowns import BREAKDOWNS
+from lms.reports.labels import PROFILE_ROLE_LABELS, countries
 
-PROFILE_ROLE_LABELS = {
-    ProfileRole.FACULTY.value: _l("Faculty"),
-    ProfileRole.LEADER.value: _l("Leader or administrator"),
-    ProfileRole.POLICY_MAKER.value: _l("Policy maker"),
-    ProfileRole.OTHER.value: _l("Other"),
-}
-
-
-@cache
-def countries() -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1]))
-
-
-def country_name(code: str | None) -> str:
-    if not code:
-        return str(_l("Country not stated"))
-    country = pycountry.countries.get(alpha_2=code)
-    return country.name if country else code
+# The filters, in the order a report describes them. The pages (links keep them), the audit log
+# and the CLI options (same names) all take them from here.
+FILTERS = ("course", "audience", "country", "institution", "profile_role", "enrolled_from", "enrolled_to")
 
 
 class FilterForm(Form):
@@ -65,7 +47,7 @@ class FilterForm(Form):
         ]
         self.country.choices = [("", _l("All countries"))] + list(countries())
         self.profile_role.choices = [("", _l("All profile roles"))] + list(PROFILE_ROLE_LABELS.items())
-        self.by.choices = list(BREAKDOWN_LABELS.items())
+        self.by.choices = [(b.name, b.label) for b in BREAKDOWNS.values()]
         for date_field in (self.enrolled_from, self.enrolled_to):
             date_field.render_kw = {"type": "date"}
 
@@ -89,10 +71,14 @@ class FilterForm(Form):
             raise ValidationError(_l("Choose a profile role from the list."))
 
     def validate_by(self, field):
-        if field.data not in BREAKDOWN_LABELS:
+        if field.data not in BREAKDOWNS:
             raise ValidationError(_l("Choose a breakdown from the list."))
 
     def validate_enrolled_to(self, field):
         start = self.enrolled_from.data
         if field.data and start and field.data < start:
             raise ValidationError(_l("The end of the period is before its start: swap the two dates."))
+
+    def filter_values(self) -> dict[str, str]:
+        """The filters given, as text: for links that keep them and for describing a report."""
+        return {name: str(self[name].data) for name in FILTERS if self[name].data}

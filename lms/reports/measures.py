@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.accounts.models import Gender
+from lms.reports import breakdowns as registry
 from lms.reports import queries
 from lms.reports.suppression import Status, Table, suppress
 
@@ -59,19 +60,6 @@ MEASURE_LABELS = {
     "median_days_to_completion": _l("Median days to completion"),
 }
 PARITY_LOW, PARITY_HIGH = 0.97, 1.03
-
-BREAKDOWN_LABELS = {
-    "course": _l("Course"),
-    "country": _l("Country"),
-    "institution": _l("Institution"),
-    "profile_role": _l("Profile role"),
-    "month": _l("Month"),
-    "quarter": _l("Quarter"),
-    "year": _l("Year"),
-}
-PERIODS = ("year", "quarter", "month")
-# Published together, so that one table's hidden cells are not given away by another's.
-PUBLISHED_BREAKDOWNS = ("course", "country", "institution", "profile_role")
 
 
 @dataclass
@@ -128,7 +116,9 @@ class Group:
 
 
 @dataclass
-class Breakdown:
+class BreakdownFigures:
+    """The groups of one breakdown (see `lms.reports.breakdowns`) in a report, in table order."""
+
     name: str
     groups: list[Group]
 
@@ -137,7 +127,12 @@ class Report:
     """Figures for one filter: the overall row and the requested breakdowns, suppressed or not."""
 
     def __init__(
-        self, report_filter, overall: Group, breakdowns: dict[str, Breakdown], threshold: int, suppressed
+        self,
+        report_filter,
+        overall: Group,
+        breakdowns: dict[str, BreakdownFigures],
+        threshold: int,
+        suppressed,
     ):
         self.filter = report_filter
         self.overall = overall
@@ -229,13 +224,15 @@ def format_decimal(value: float, places: int = 1) -> str:
 
 
 def build_report(
-    report_filter, breakdowns: tuple[str, ...], *, threshold: int, suppressed: bool, labeller
+    report_filter, breakdowns: tuple[str, ...], *, threshold: int, suppressed: bool, labeller=None
 ) -> Report:
     """Query each breakdown (two statements each) and assemble the report.
 
-    `labeller(breakdown, key) -> (label, sort_key, code)` names groups (courses, countries ...).
+    `labeller(breakdown, key) -> (label, sort_key, code)` names groups (courses, countries ...);
+    by default the breakdown registry's names (`breakdowns.GroupNames`).
     """
-    built: dict[str, Breakdown] = {}
+    labeller = labeller or registry.GroupNames()
+    built: dict[str, BreakdownFigures] = {}
     overall = None
     for name in breakdowns or ("overall",):
         groups: dict[tuple, dict] = defaultdict(_empty_cells)
@@ -262,7 +259,8 @@ def build_report(
         for gender in GENDERS:
             total[ALL].add(total[gender])
         if overall is None:
-            overall = Group(("all",), _("All"), total, "all")
+            label, _order, code = labeller("overall", ("all",))
+            overall = Group(("all",), label, total, code)
         if name == "overall":
             continue
         labelled = []
@@ -270,7 +268,7 @@ def build_report(
             label, order, code = labeller(name, key)
             labelled.append((order, Group(key, label, cells, code)))
         labelled.sort(key=lambda pair: pair[0])
-        built[name] = Breakdown(name, [group for _order, group in labelled])
+        built[name] = BreakdownFigures(name, [group for _order, group in labelled])
     return Report(report_filter, overall, built, threshold, suppressed)
 
 
@@ -278,7 +276,7 @@ def _empty_cells() -> dict:
     return {gender: Cell() for gender in (*GENDERS, ALL)}
 
 
-def _suppression(overall: Group, breakdowns: dict[str, Breakdown], threshold: int) -> dict:
+def _suppression(overall: Group, breakdowns: dict[str, BreakdownFigures], threshold: int) -> dict:
     """Suppress every count table of the report together (they share the overall row)."""
     values, neighbours, tables, equations = {}, {}, [], []
     columns = (*GENDERS, ALL)
@@ -307,16 +305,21 @@ def _suppression(overall: Group, breakdowns: dict[str, Breakdown], threshold: in
                     grand=key(measure, None, overall, ALL),
                 )
             )
-        if "country" in breakdowns and "institution" in breakdowns:
-            by_country = defaultdict(list)
-            for group in breakdowns["institution"].groups:
-                by_country[group.key[0]].append(group)
-            for country in breakdowns["country"].groups:
+        # Linked tables: groups nested in another breakdown's groups add up to them (the
+        # institutions of a country), so a reader could subtract one table from the other.
+        for name, breakdown in breakdowns.items():
+            outer = registry.get(name).within
+            if outer not in breakdowns:
+                continue
+            inside = defaultdict(list)
+            for group in breakdown.groups:
+                inside[group.key[:-1]].append(group)
+            for parent in breakdowns[outer].groups:
                 for gender in columns:
                     equations.append(
                         (
-                            key(measure, "country", country, gender),
-                            [key(measure, "institution", g, gender) for g in by_country[country.key[0]]],
+                            key(measure, outer, parent, gender),
+                            [key(measure, name, g, gender) for g in inside[parent.key]],
                         )
                     )
     if not breakdowns:  # the overall row alone: its genders add up to its total

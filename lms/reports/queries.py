@@ -11,27 +11,25 @@ Two statements per breakdown, whatever the number of learners:
   counts (and never by learners), and unlike `percentile_cont` it works the same on SQLite and
   PostgreSQL. The histograms of groups add up, so the overall median needs no third query.
 
-Date arithmetic and period labels differ between the two databases; the small SQL constructs
-below compile to each dialect.
+What a group is comes from the breakdown registry (`lms.reports.breakdowns`); every filter is
+a condition in the statements (date arithmetic and period labels: `lms.reports.sql`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import BigInteger, ColumnElement, String, and_, func, literal, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import ColumnElement, and_, func, select
 
 from lms.accounts.models import User
 from lms.certificates.models import Certificate, CertificateStatus
+from lms.courses.models import Course
 from lms.enrolment.models import Enrolment
 from lms.extensions import db
 from lms.quizzes.models import QuizAttempt
-
-SECONDS_PER_DAY = 86_400
+from lms.reports import breakdowns
+from lms.reports.sql import whole_days
 
 
 @dataclass(frozen=True)
@@ -39,6 +37,7 @@ class ReportFilter:
     """Which enrolments a report counts. `course_ids` None: every course (admins only)."""
 
     course_ids: tuple[int, ...] | None = None
+    audience: str | None = None  # courses for this audience only
     country: str | None = None
     institution: str | None = None
     profile_role: str | None = None
@@ -48,113 +47,16 @@ class ReportFilter:
     described: dict = field(default_factory=dict, compare=False)
 
 
-# -- dialect-specific pieces ---------------------------------------------------------------
-
-
-class epoch_seconds(FunctionElement):  # noqa: N801  (reads like a SQL function)
-    """Whole seconds since 1970 of a timestamp (fractions dropped), as an integer."""
-
-    type = BigInteger()
-    inherit_cache = True
-
-
-@compiles(epoch_seconds, "sqlite")
-def _epoch_sqlite(element, compiler, **kw):
-    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
-
-
-@compiles(epoch_seconds)
-def _epoch_postgresql(element, compiler, **kw):
-    return (
-        f"CAST(EXTRACT(EPOCH FROM date_trunc('second', {compiler.process(element.clauses, **kw)})) AS BIGINT)"
-    )
-
-
-class period_label(FunctionElement):  # noqa: N801
-    """'2025', '2025-Q3' or '2025-07' for a timestamp; the unit is the first argument."""
-
-    type = String()
-    inherit_cache = True
-
-    def __init__(self, unit: str, column):
-        self.unit = unit
-        super().__init__(column)
-
-
-@compiles(period_label, "sqlite")
-def _period_sqlite(element, compiler, **kw):
-    column = compiler.process(element.clauses, **kw)
-    if element.unit == "year":
-        return f"strftime('%Y', {column})"
-    if element.unit == "month":
-        return f"strftime('%Y-%m', {column})"
-    return f"(strftime('%Y', {column}) || '-Q' || ((CAST(strftime('%m', {column}) AS INTEGER) + 2) / 3))"
-
-
-@compiles(period_label)
-def _period_postgresql(element, compiler, **kw):
-    column = compiler.process(element.clauses, **kw)
-    pattern = {"year": "YYYY", "month": "YYYY-MM", "quarter": 'YYYY-"Q"Q'}[element.unit]
-    return f"to_char({column}, '{pattern}')"
-
-
-class unindexed(FunctionElement):  # noqa: N801
-    """A column SQLite must not walk an index for: `+column` there, the column elsewhere.
-
-    Grouping by enrolment.course_id made SQLite scan the whole table through
-    ix_enrolment_course_id, a random read per row; a plain scan is about three times faster.
-    Filters are unaffected: they use the column itself.
-    """
-
-    inherit_cache = True
-
-    def __init__(self, column):
-        self.type = column.type
-        super().__init__(column)
-
-
-@compiles(unindexed, "sqlite")
-def _unindexed_sqlite(element, compiler, **kw):
-    return f"+{compiler.process(element.clauses, **kw)}"
-
-
-@compiles(unindexed)
-def _unindexed_default(element, compiler, **kw):
-    return compiler.process(element.clauses, **kw)
-
-
-def whole_days(start, end) -> ColumnElement:
-    """Complete 24-hour days from `start` to `end` (seconds truncated first; integer division)."""
-    return (epoch_seconds(end) - epoch_seconds(start)) // SECONDS_PER_DAY
-
-
-# -- breakdowns: what a group is -------------------------------------------------------------
-
-
-def group_columns(breakdown: str) -> list[ColumnElement]:
-    """The SQL expressions a breakdown groups by; `overall` has a single constant group."""
-    enrolment, user = Enrolment.__table__.c, User.__table__.c
-    if breakdown == "overall":
-        return [literal("all")]
-    if breakdown == "course":
-        return [unindexed(enrolment.course_id)]
-    if breakdown == "country":
-        return [user.country]
-    if breakdown == "institution":
-        # Grouped within the country, so that the institutions of a country add up to it.
-        return [user.country, user.institution]
-    if breakdown == "profile_role":
-        return [user.profile_role]
-    if breakdown in ("year", "quarter", "month"):
-        return [period_label(breakdown, enrolment.enrolled_at)]
-    raise ValueError(f"unknown breakdown {breakdown!r}")
-
-
 def _conditions(report_filter: ReportFilter) -> list[ColumnElement]:
     enrolment, user = Enrolment.__table__.c, User.__table__.c
     conditions = []
     if report_filter.course_ids is not None:
         conditions.append(enrolment.course_id.in_(report_filter.course_ids))
+    if report_filter.audience:
+        course = Course.__table__.c
+        conditions.append(
+            enrolment.course_id.in_(select(course.id).where(course.audience == report_filter.audience))
+        )
     if report_filter.country:
         conditions.append(user.country == report_filter.country)
     if report_filter.institution:
@@ -186,7 +88,7 @@ def counts(report_filter: ReportFilter, breakdown: str) -> list[CountRow]:
     """One row per (group, gender) that has at least one enrolment."""
     enrolment, user = Enrolment.__table__, User.__table__
     certificate, attempt = Certificate.__table__, QuizAttempt.__table__
-    groups = group_columns(breakdown)
+    groups = breakdowns.get(breakdown).group_by()
 
     best = select(
         attempt.c.user_id,
@@ -261,7 +163,7 @@ def counts(report_filter: ReportFilter, breakdown: str) -> list[CountRow]:
 def completion_days(report_filter: ReportFilter, breakdown: str) -> list[tuple[tuple, str, int, int]]:
     """(group, gender, whole days from enrolment to completion, number of completers)."""
     enrolment, user = Enrolment.__table__, User.__table__
-    groups = group_columns(breakdown)
+    groups = breakdowns.get(breakdown).group_by()
     days = whole_days(enrolment.c.enrolled_at, enrolment.c.completed_at).label("days")
     query = (
         select(*groups, user.c.gender, days, func.count())
@@ -294,9 +196,3 @@ def median_from_histogram(histogram: dict[int, int]) -> float | None:
         if seen > upper_rank:
             return (lower + value) / 2
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def course_ids_for(slugs: Sequence[str]) -> dict[str, int]:
-    from lms.courses.models import Course
-
-    return dict(db.session.execute(select(Course.slug, Course.id).where(Course.slug.in_(list(slugs)))).all())

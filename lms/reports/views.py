@@ -20,30 +20,13 @@ from lms.extensions import db
 from lms.forms import ActionForm
 from lms.policy import admin_required, has_role, trainer_required
 from lms.reports import bp, charts, services
+from lms.reports.breakdowns import BREAKDOWNS, PERIODS
 from lms.reports.exports import CSV_HEADER, FORMATS
 from lms.reports.forms import FilterForm
-from lms.reports.measures import (
-    ALL,
-    BREAKDOWN_LABELS,
-    COUNTS,
-    GENDER_LABELS,
-    GENDERS,
-    MEASURE_LABELS,
-    PERIODS,
-    RATES,
-)
+from lms.reports.measures import ALL, COUNTS, GENDER_LABELS, GENDERS, MEASURE_LABELS, RATES
 from lms.reports.participation import participation_report, published_breakdowns, report_filter, scope_of
 from lms.roles import Role
 
-FILTER_FIELDS = (
-    "course",
-    "audience",
-    "country",
-    "institution",
-    "profile_role",
-    "enrolled_from",
-    "enrolled_to",
-)
 CHART_GROUPS = 25
 
 
@@ -55,10 +38,6 @@ def _form():
     if slug and not scope.everything and slug not in taught and course_by_slug(slug) is not None:
         abort(403)
     return FilterForm(request.args, scope.courses), scope
-
-
-def _filter_args(form) -> dict:
-    return {name: str(form[name].data) for name in FILTER_FIELDS if form[name].data}
 
 
 def _download_filter():
@@ -96,7 +75,7 @@ def dashboard():
         report=report,
         by=by,
         is_admin=is_admin,
-        filter_args=_filter_args(form),
+        filter_args=form.filter_values(),
         headline_chart=_headline_chart(report),
         breakdown_chart=_breakdown_chart(report, by),
         exact_form=ActionForm(),
@@ -112,7 +91,7 @@ def _names() -> dict:
         RATES=RATES,
         GENDER_LABELS=GENDER_LABELS,
         MEASURE_LABELS=MEASURE_LABELS,
-        BREAKDOWN_LABELS=BREAKDOWN_LABELS,
+        BREAKDOWNS=BREAKDOWNS,
         MEASURES=(*COUNTS, *RATES, "average_best_score", "median_days_to_completion"),
     )
 
@@ -137,7 +116,7 @@ def _breakdown_chart(report, by: str):
         (g.label, {gender: report.rate("completion_rate", by, g, gender) for gender in GENDERS})
         for g in groups
     ]
-    title = _("Completion rate by %(breakdown)s and gender", breakdown=str(BREAKDOWN_LABELS[by]).lower())
+    title = _("Completion rate by %(breakdown)s and gender", breakdown=str(BREAKDOWNS[by].label).lower())
     return charts.bar_chart("chart-breakdown", title, charts.describe(title, rows), rows, 1.0)
 
 

@@ -13,8 +13,8 @@ from lms.accounts.models import User
 from lms.certificates.models import Certificate
 from lms.enrolment.models import Enrolment
 from lms.quizzes.models import QuizAttempt
+from lms.reports.breakdowns import GroupNames
 from lms.reports.measures import ALL, GENDERS, build_report
-from lms.reports.participation import GroupNames
 from lms.reports.queries import ReportFilter, median_from_histogram
 from tests import factories
 from tests.reports.conftest import BASE, add_attempt, add_enrolment

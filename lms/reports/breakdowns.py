@@ -1,0 +1,155 @@
+"""What a report breakdown is, in one registry: the form offers these, the queries group by
+them, the CSV export and the policy brief name their groups with them.
+
+A breakdown has a name (in URLs, the CSV's `breakdown` column and the CLI), a label, the SQL
+expressions its groups are made of (over the enrolment and user tables) and a way to name a
+group: its label, its place in the table and a stable code for exports. Add a breakdown here
+and every page, download and the suppression of linked tables know it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, literal, select
+
+from lms.accounts.models import User
+from lms.courses.models import Course
+from lms.enrolment.models import Enrolment
+from lms.extensions import db
+from lms.reports.labels import PROFILE_ROLE_LABELS, country_name
+from lms.reports.sql import month_label, quarter_label, unindexed, year_label
+
+
+@dataclass(frozen=True)
+class GroupName:
+    label: str
+    order: tuple  # sort key within the breakdown
+    code: str  # course slug, country code, period...: stable in exports
+
+
+class GroupNames:
+    """What naming groups needs from the database, read once per report (course titles)."""
+
+    def __init__(self):
+        self._courses: dict[int, Course] | None = None
+
+    def course(self, course_id: int) -> Course | None:
+        if self._courses is None:
+            self._courses = {c.id: c for c in db.session.execute(select(Course)).scalars()}
+        return self._courses.get(course_id)
+
+    def __call__(self, breakdown: str, key: tuple) -> tuple[str, tuple, str]:
+        """The labeller `measures.build_report` takes: (label, sort key, code) of a group."""
+        name = get(breakdown).name_group(self, *key)
+        return name.label, name.order, name.code
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    name: str
+    label: object  # a lazy translated string
+    group_by: Callable[[], list[ColumnElement]]  # the SQL expressions of a group's key
+    name_group: Callable[..., GroupName]  # (GroupNames, *key) -> GroupName
+    published: bool = False  # always part of what a suppressed report publishes
+    period: bool = False  # months, quarters and years nest: one kind is published at a time
+    within: str | None = None  # groups nest in this one's groups: their key is its key plus one part
+
+
+def _enrolment():
+    return Enrolment.__table__.c
+
+
+def _user():
+    return User.__table__.c
+
+
+def _course(names: GroupNames, course_id) -> GroupName:
+    course = names.course(course_id)
+    title = course.title if course else str(course_id)
+    return GroupName(title, (title.casefold(), course_id), course.slug if course else str(course_id))
+
+
+def _country(names: GroupNames, code) -> GroupName:
+    name = country_name(code)
+    return GroupName(name, (code is None, name.casefold()), code or "")
+
+
+def _institution(names: GroupNames, code, name) -> GroupName:
+    place = country_name(code)
+    label = f"{name or _('Institution not stated')} ({place})"
+    return GroupName(
+        label, (not name, (name or "").casefold(), place.casefold()), f"{code or ''}:{name or ''}"
+    )
+
+
+def _profile_role(names: GroupNames, value) -> GroupName:
+    values = list(PROFILE_ROLE_LABELS)
+    order = (values.index(value) if value in values else 99,)
+    return GroupName(str(PROFILE_ROLE_LABELS.get(value, value)), order, value)
+
+
+def _period(names: GroupNames, label) -> GroupName:
+    return GroupName(label, (label,), label)
+
+
+# In the order the dashboard offers them.
+BREAKDOWNS: dict[str, Breakdown] = {
+    b.name: b
+    for b in (
+        # Grouping by enrolment.course_id through `unindexed`: see lms.reports.sql.
+        Breakdown(
+            "course", _l("Course"), lambda: [unindexed(_enrolment().course_id)], _course, published=True
+        ),
+        Breakdown("country", _l("Country"), lambda: [_user().country], _country, published=True),
+        # Grouped within the country, so that the institutions of a country add up to it.
+        Breakdown(
+            "institution",
+            _l("Institution"),
+            lambda: [_user().country, _user().institution],
+            _institution,
+            published=True,
+            within="country",
+        ),  # fmt: skip
+        Breakdown(
+            "profile_role", _l("Profile role"), lambda: [_user().profile_role], _profile_role, published=True
+        ),
+        Breakdown(
+            "month", _l("Month"), lambda: [month_label(_enrolment().enrolled_at)], _period, period=True
+        ),
+        Breakdown(
+            "quarter", _l("Quarter"), lambda: [quarter_label(_enrolment().enrolled_at)], _period, period=True
+        ),
+        Breakdown("year", _l("Year"), lambda: [year_label(_enrolment().enrolled_at)], _period, period=True),
+    )
+}
+# Not offered: the single group of everything, which every report has.
+OVERALL = Breakdown(
+    "overall", _l("All"), lambda: [literal("all")], lambda names, key: GroupName(_("All"), (), "all")
+)
+
+PERIODS = ("year", "quarter", "month")  # the year first: what is published unless asked
+assert {b.name for b in BREAKDOWNS.values() if b.period} == set(PERIODS)
+# Published together, so that one table's hidden cells are not given away by another's.
+PUBLISHED = tuple(b.name for b in BREAKDOWNS.values() if b.published)
+# The policy brief's tables, in this order.
+IN_BRIEF = ("country", "course")
+
+
+def get(name: str) -> Breakdown:
+    """The breakdown called `name` (or `overall`); ValueError for any other name."""
+    if name == OVERALL.name:
+        return OVERALL
+    try:
+        return BREAKDOWNS[name]
+    except KeyError:
+        raise ValueError(f"unknown breakdown {name!r}") from None
+
+
+def published(period: str = "year") -> tuple[str, ...]:
+    """What a suppressed report publishes together: the published breakdowns and one kind of
+    period (months, quarters and years nest; publishing two would let a reader subtract)."""
+    return (*PUBLISHED, period if period in PERIODS else "year")
