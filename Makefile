@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint format bench setup db courses translations clean
+.PHONY: run test lint format bench setup db courses translations dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,13 +33,13 @@ run: courses
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: setup
-	$(BIN)/ruff check lms tests bench wsgi.py
-	$(BIN)/ruff format --check lms tests bench wsgi.py
+	$(BIN)/ruff check lms tests bench tools wsgi.py setup.py
+	$(BIN)/ruff format --check lms tests bench tools wsgi.py setup.py
 	$(BIN)/lint-imports --no-cache
 
 format: setup
-	$(BIN)/ruff format lms tests bench wsgi.py
-	$(BIN)/ruff check --fix lms tests bench wsgi.py
+	$(BIN)/ruff format lms tests bench tools wsgi.py setup.py
+	$(BIN)/ruff check --fix lms tests bench tools wsgi.py setup.py
 
 test: setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -47,10 +47,14 @@ test: setup lint
 bench: db
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# A source distribution and a wheel in dist/ (see README, "Installing from a wheel").
+dist: setup
+	$(BIN)/python -m build --outdir dist .
+
 # Extract strings for translators: `make messages`, then edit lms/translations/*/LC_MESSAGES/messages.po
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o lms/translations/messages.pot lms templates
 	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache build dist

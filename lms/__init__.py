@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 
 from lms import config as config_module
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from lms import paths
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application. `config` overrides every other source (used by tests)."""
     app = Flask(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=paths.instance_dir(),
         instance_relative_config=True,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(paths.shipped("templates")),
+        static_folder=str(paths.shipped("static")),
     )
     config_module.load(app, config)
     proxies = int(app.config["TRUSTED_PROXIES"])
@@ -36,7 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(paths.shipped("migrations")), render_as_batch=True)
     inputs.init_app(app)  # before CSRF, which parses the form, and before any route is added
     csrf.init_app(app)
     limiter.init_app(app)

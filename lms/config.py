@@ -13,9 +13,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask
 
+from lms import paths
 from lms.files import create_private_once, private_directory
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 # A developer's browser may name the loopback address either way; both stay trusted then.
@@ -45,7 +44,7 @@ def defaults(instance_path: Path) -> dict:
         "SITE_NAME": "ICT in Higher Education Learning Platform",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'lms.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "COURSES_DIR": str(PROJECT_ROOT / "courses"),
+        "COURSES_DIR": str(paths.shipped("courses")),
         "OUTBOX_DIR": str(instance_path / "outbox"),
         "MAIL_SERVER": "",
         "MAIL_PORT": 587,
@@ -69,7 +68,7 @@ def defaults(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
         "LANGUAGES": ["en", "fr", "ar"],
         "BABEL_DEFAULT_LOCALE": "en",
-        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(paths.PACKAGE_DIR / "translations"),
         "USERS_PER_PAGE": 25,
         "MEDIA_DIR": str(instance_path / "media"),
         "MAX_IMAGE_BYTES": 2_000_000,

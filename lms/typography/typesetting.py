@@ -24,7 +24,7 @@ Public API: ``register_fonts``, ``draw_name``, ``draw_text_line``,
 ``text_width`` and, for callers that need the glyphs, ``shape_line``; the
 shipped fonts and ``uncovered_characters`` come from ``coverage`` (which
 needs no reportlab) and are re-exported here.  The fonts live in ``fonts/``
-(see its README.md; rebuilt by ``python -m lms.certificates.fontbuild``).
+(see its README.md; rebuilt by ``tools/fontbuild.py``).
 
 Language.  Callers that know the learner's language should pass it as a
 BCP 47 tag (``language="ja"``, ``"zh-TW"``, ``"ur"``...).  It selects

@@ -1,7 +1,9 @@
 """Rebuild ``lms/typography/fonts/`` from Debian's Noto font packages.
 
-Run ``python -m lms.certificates.fontbuild`` on a Debian machine with
-``fonts-noto-core``, ``fonts-noto-cjk`` and ``fonts-noto-extra`` installed.
+Run ``.venv/bin/python tools/fontbuild.py`` on a Debian machine with
+``fonts-noto-core``, ``fonts-noto-cjk`` and ``fonts-noto-extra`` installed
+(see ``tools/README.md``).  It is a build tool, not part of the application:
+it needs fontTools, which the running platform never imports.
 The certificates print learners' names in any script, so the repository ships
 its own fonts instead of trusting whatever a server has installed; this script
 is how those files were made, so the next engineer can change the selection
@@ -39,7 +41,7 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "typography" / "fonts"
+FONTS_DIR = Path(__file__).resolve().parent.parent / "lms" / "typography" / "fonts"
 TRUETYPE_DIR = Path("/usr/share/fonts/truetype/noto")
 OPENTYPE_DIR = Path("/usr/share/fonts/opentype/noto")
 DEBIAN_PACKAGES = ("fonts-noto-core", "fonts-noto-cjk", "fonts-noto-extra")
@@ -359,12 +361,12 @@ README_TEMPLATE = """\
 Fonts used by `lms/typography/typesetting.py` to print learners' names and
 course titles in any script.  All are Noto fonts under the SIL Open Font
 License 1.1 (see `OFL.txt`).  **Do not edit these files by hand**: they are
-made by `python -m lms.certificates.fontbuild` (which also writes this
-README) from Debian's `fonts-noto-core`, `fonts-noto-cjk` and
-`fonts-noto-extra`.  To rebuild:
+made by `tools/fontbuild.py` (which also writes this README) from Debian's
+`fonts-noto-core`, `fonts-noto-cjk` and `fonts-noto-extra`; see
+`tools/README.md`.  To rebuild:
 
     apt-get install -y fonts-noto-core fonts-noto-cjk fonts-noto-extra
-    .venv/bin/python -m lms.certificates.fontbuild
+    .venv/bin/python tools/fontbuild.py
 
 The build is deterministic for given package and fontTools versions (this
 one used fontTools {fonttools}).
