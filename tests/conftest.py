@@ -109,18 +109,23 @@ def make_app(tmp_path_factory, app):
             _db.engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _clean_tables(request):
-    """Empty every table after each test that used the app, in dependency order."""
-    yield
-    if "app" not in request.fixturenames:
-        return
-    application = request.getfixturevalue("app")
+def empty_tables(application) -> None:
+    """Delete every row, in dependency order."""
     with application.app_context():
         _db.session.remove()
         with _db.engine.begin() as connection:
             for table in reversed(_db.metadata.sorted_tables):
                 connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Empty every table after each test that used the app, unless its module shares one world
+    between its tests (marked `shared_world`) and empties the tables itself when it ends."""
+    yield
+    if "app" not in request.fixturenames or request.node.get_closest_marker("shared_world"):
+        return
+    empty_tables(request.getfixturevalue("app"))
 
 
 @pytest.fixture

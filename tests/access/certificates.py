@@ -1,39 +1,38 @@
 """Certificates: the learner's list and PDF, public verification, the administrators' register.
 
-The world has a course `certified` that the learner and the trainer completed: the learner's
-certificate is valid, the trainer's is revoked.
+The world has a course `certified` that the enrolled learner and the trainer completed: the
+learner's certificate is valid, the trainer's is revoked.
 """
 
 from tests import factories
-from tests.access import ADMINS, PUBLIC, SIGNED_IN, Route
+from tests.access import ADMIN_ACTION, ADMINS, LOGIN, PUBLIC, SIGNED_IN, Route, cells
 
-OWNER_OR_ADMIN = dict(anonymous=302, learner=200, trainer=404, admin=200)
-ADMIN_ACTION = dict(anonymous=302, learner=403, trainer=403, admin=302)
-EVERYONE_404 = dict(anonymous=404, learner=404, trainer=404, admin=404)
-EVERYONE_400 = dict(anonymous=400, learner=400, trainer=400, admin=400)
+HOLDER_OR_ADMIN = cells(LOGIN, 200, 404, 200, not_enrolled=404)
+EVERYONE_404 = cells(404, 404, 404, 404)
+EVERYONE_400 = cells(400, 400, 400, 400)
 
 
 def build(world):
-    from lms.accounts.models import utcnow
     from lms.certificates import services
+    from lms.columns import utcnow
 
     course = factories.make_course("certified", modules=1, lessons=1, quiz=False)
-    for holder in (world.learner, world.trainer):
+    for holder in (world.enrolled, world.trainer):
         enrolment = factories.enrol(holder, course)
         enrolment.completed_at = utcnow()
         enrolment.completed_version = course.version
-    world.certificate = services.issue_for_enrolment(factories.enrol(world.learner, course))
+    world.certificate = services.issue_for_enrolment(factories.enrol(world.enrolled, course))
     world.revoked_certificate = services.issue_for_enrolment(factories.enrol(world.trainer, course))
     services.revoke(world.revoked_certificate, "Issued by mistake.", world.admin)
 
 
 ROUTES = [
     Route("certificates.mine", lambda w: "/certificates", SIGNED_IN),
-    Route("certificates.download", lambda w: f"/certificates/{w.certificate.id}.pdf", OWNER_OR_ADMIN),
+    Route("certificates.download", lambda w: f"/certificates/{w.certificate.id}.pdf", HOLDER_OR_ADMIN),
     Route(
         "certificates.download",
         lambda w: "/certificates/999999.pdf",
-        dict(anonymous=302, learner=404, trainer=404, admin=404),
+        cells(LOGIN, 404, 404, 404),
         note="unknown",
     ),
     Route("certificates.verify", lambda w: "/verify", PUBLIC),
@@ -55,6 +54,7 @@ ROUTES = [
     Route("certificates.register_csv", lambda w: "/admin/certificates.csv", ADMINS),
     Route("certificates.register_zip", lambda w: "/admin/certificates.zip", ADMINS),
     Route("certificates.manage", lambda w: f"/admin/certificates/{w.certificate.id}", ADMINS),
+    Route("certificates.manage", "/admin/certificates/999999", cells(LOGIN, 403, 403, 404), note="unknown"),
     Route(
         "certificates.revoke",
         lambda w: f"/admin/certificates/{w.certificate.id}/revoke",

@@ -1,33 +1,77 @@
-from tests.access import ADMINS, PUBLIC, SIGNED_IN, Route
+"""The home page, language choice, health check, accounts and the administrators' people pages.
 
-ANON_ONLY_REDIRECT = dict(anonymous=200, learner=302, trainer=302, admin=302)
+The world adds a valid password-reset link for the enrolled learner.
+"""
+
+from tests.access import ADMIN_ACTION, ADMINS, ANONYMOUS_ONLY, LOGIN, PUBLIC, SIGNED_IN, Route, cells, post
+
+EVERYONE_302 = cells(302, 302, 302, 302)
+EVERYONE_400 = cells(400, 400, 400, 400)
+# A form that visitors may send and that signed-in people are sent away from.
+VISITORS_REFUSED = cells(400, 302, 302, 302)
+SIGNED_IN_REFUSED = cells(LOGIN, 400, 400, 400)
+PROFILE = {
+    "full_name": "Renamed Person",
+    "gender": "unstated",
+    "country": "GH",
+    "institution": "University of Ghana",
+    "profile_role": "faculty",
+}
+
+
+def build(world):
+    from lms.accounts.tokens import make_reset_token
+
+    world.reset_token = make_reset_token(world.enrolled)
+
 
 ROUTES = [
-    Route("web.home", lambda w: "/", PUBLIC),
-    Route("web.health", lambda w: "/healthz", PUBLIC),
-    Route(
-        "web.choose_language",
-        lambda w: "/language",
-        dict(anonymous=302, learner=302, trainer=302, admin=302),
-        method="POST",
-        data=lambda w: {"language": "fr"},
+    Route("web.home", "/", PUBLIC),
+    Route("web.health", "/healthz", PUBLIC),
+    Route("static", "/static/css/site.css", PUBLIC),
+    post("web.choose_language", "/language", EVERYONE_302, {"language": "fr"}),
+    Route("accounts.register", "/register", ANONYMOUS_ONLY),
+    post(
+        "accounts.register", "/register", VISITORS_REFUSED, {"email": "new@example.org"}, note="no password"
     ),
-    Route("accounts.register", lambda w: "/register", ANON_ONLY_REDIRECT),
-    Route("accounts.login", lambda w: "/login", ANON_ONLY_REDIRECT),
-    Route(
-        "accounts.logout",
-        lambda w: "/logout",
-        dict(anonymous=302, learner=302, trainer=302, admin=302),
-        method="POST",
+    Route("accounts.login", "/login", ANONYMOUS_ONLY),
+    post(
+        "accounts.login",
+        "/login",
+        VISITORS_REFUSED,
+        lambda w: {"email": w.enrolled.email, "password": "not the password"},
+        note="wrong password",
     ),
-    Route("accounts.profile", lambda w: "/account", SIGNED_IN),
-    Route("accounts.change_password", lambda w: "/account/password", SIGNED_IN),
-    Route("accounts.forgot_password", lambda w: "/password/forgot", PUBLIC),
-    Route(
+    post("accounts.logout", "/logout", cells(LOGIN, 302, 302, 302)),
+    Route("accounts.profile", "/account", SIGNED_IN),
+    post("accounts.profile", "/account", cells(LOGIN, 302, 302, 302), PROFILE),
+    Route("accounts.change_password", "/account/password", SIGNED_IN),
+    post(
+        "accounts.change_password",
+        "/account/password",
+        SIGNED_IN_REFUSED,
+        {"current_password": "not the password", "password": "a new long passphrase"},
+        note="wrong current password",
+    ),
+    Route("accounts.forgot_password", "/password/forgot", PUBLIC),
+    post("accounts.forgot_password", "/password/forgot", PUBLIC, {"email": "nobody@example.org"}),
+    Route("accounts.reset_password", lambda w: f"/password/reset/{w.reset_token}", PUBLIC),
+    Route("accounts.reset_password", "/password/reset/not-a-token", EVERYONE_400, note="bad token"),
+    post(  # the password is set, then everyone is sent to sign in with it
         "accounts.reset_password",
-        lambda w: "/password/reset/not-a-token",
-        dict(anonymous=400, learner=400, trainer=400, admin=400),
+        lambda w: f"/password/reset/{w.reset_token}",
+        cells(LOGIN, LOGIN, LOGIN, LOGIN),
+        {"password": "a brand new passphrase"},
     ),
-    Route("admin.users", lambda w: "/admin/users", ADMINS),
-    Route("admin.user", lambda w: f"/admin/users/{w.learner.id}", ADMINS),
+    post("accounts.reset_password", "/password/reset/not-a-token", EVERYONE_400, note="bad token"),
+    Route("admin.users", "/admin/users", ADMINS),
+    post("admin.users", "/admin/users", ADMIN_ACTION, {"q": "Learner", "role": ""}, note="search"),
+    Route("admin.user", lambda w: f"/admin/users/{w.enrolled.id}", ADMINS),
+    post(
+        "admin.user",
+        lambda w: f"/admin/users/{w.enrolled.id}",
+        ADMIN_ACTION,
+        {"role": "trainer", "active": "y"},
+    ),
+    Route("admin.user", "/admin/users/999999", cells(LOGIN, 403, 403, 404), note="unknown"),
 ]

@@ -1,99 +1,102 @@
-"""Courses, enrolment, lessons, quizzes and teaching.
+"""Courses, enrolment, lessons, quizzes, teaching and media.
 
-The world has a published course `open` (learner enrolled, trainer assigned) and a draft `hidden`.
+Uses the base world (published `open` with the enrolled learner and its trainer; unpublished
+`hidden` taught by the other trainer) and adds the enrolled learner's first quiz attempt and a
+stored image.
 """
 
-from tests import factories
-from tests.access import ADMINS, PUBLIC, SIGNED_IN, TRAINERS, Route
+import io
 
-STUDY = dict(anonymous=302, learner=200, trainer=200, admin=200)
+from tests.access import ADMIN_ACTION, ADMINS, LOGIN, PUBLIC, SIGNED_IN, TRAINERS, Route, cells, post
+
+# Lessons and quizzes of `open`: its learners and trainers; others are offered enrolment (403).
+STUDY = cells(LOGIN, 200, 200, 200, not_enrolled=403, other_trainer=403)
+STUDY_ACTION = cells(LOGIN, 302, 302, 302, not_enrolled=403, other_trainer=403)
+# `hidden` exists only for those who teach it.
+DRAFT = cells(404, 404, 404, 200, other_trainer=200)
+DRAFT_STUDY = cells(LOGIN, 404, 404, 200, other_trainer=200)
+TEACHERS_OF_OPEN = cells(LOGIN, 403, 200, 200, other_trainer=403)
+TEACHERS_OF_HIDDEN = cells(LOGIN, 403, 403, 200, other_trainer=200)
+COHORT_CSV = "email,full_name,gender,country,institution,profile_role\nnew.person@example.org,New Person,woman,KE,Moi University,faculty\n"
 
 
 def build(world):
-    from lms.courses.models import CourseTrainer
-    from lms.extensions import db
+    from PIL import Image
 
-    world.course = factories.make_course("open", modules=1, lessons=2)
-    world.draft = factories.make_course("hidden", modules=1, lessons=1, published=False)
-    factories.enrol(world.learner, world.course)
-    db.session.add(CourseTrainer(course_id=world.course.id, user_id=world.trainer.id))
-    db.session.flush()
+    from lms.media.services import store_image
+    from lms.quizzes import services as quizzes
+
+    quiz = world.course.modules[0].quiz
+    quizzes.submit(quiz, world.enrolled, 1, {"q-q1": ["a"], "q-q2": ["b"]})
+    png = io.BytesIO()
+    Image.new("RGB", (2, 2), "teal").save(png, "PNG")
+    world.image = store_image(png.getvalue())
 
 
 ROUTES = [
-    Route("courses.catalogue", lambda w: "/courses", PUBLIC),
-    Route("courses.course", lambda w: "/courses/open", PUBLIC),
-    Route(
-        "courses.course",
-        lambda w: "/courses/hidden",
-        dict(anonymous=404, learner=404, trainer=404, admin=200),
-        note="draft",
-    ),
-    Route(
+    Route("courses.catalogue", "/courses", PUBLIC),
+    Route("courses.course", "/courses/open", PUBLIC),
+    Route("courses.course", "/courses/hidden", DRAFT, note="unpublished"),
+    Route("courses.course", "/courses/nope", cells(404, 404, 404, 404), note="unknown"),
+    # Enrolling twice is harmless (a message), so every signed-in column is redirected.
+    post("enrolment.enrol", "/courses/open/enrol", cells(LOGIN, 302, 302, 302)),
+    post(
         "enrolment.enrol",
-        lambda w: "/courses/open/enrol",
-        dict(anonymous=302, learner=302, trainer=302, admin=302),
-        method="POST",
+        "/courses/hidden/enrol",
+        DRAFT_STUDY | {"admin": 302, "other_trainer": 302},
+        note="unpublished",
     ),
-    Route(
-        "enrolment.leave",
-        lambda w: "/courses/open/leave",
-        dict(anonymous=302, learner=302, trainer=404, admin=404),
-        method="POST",
+    post("enrolment.leave", "/courses/open/leave", cells(LOGIN, 302, 404, 404, not_enrolled=404)),
+    Route("enrolment.upload_cohort", "/admin/courses/open/cohort", ADMINS),
+    post(
+        "enrolment.upload_cohort",
+        "/admin/courses/open/cohort",
+        ADMIN_ACTION,
+        lambda w: {"file": (io.BytesIO(COHORT_CSV.encode()), "cohort.csv")},
     ),
-    Route("enrolment.upload_cohort", lambda w: "/admin/courses/open/cohort", ADMINS),
-    Route("learning.lesson", lambda w: "/courses/open/lessons/m1-l1", STUDY),
+    Route("learning.lesson", "/courses/open/lessons/m1-l1", STUDY),
+    Route("learning.lesson", "/courses/hidden/lessons/m1-l1", DRAFT_STUDY, note="unpublished"),
     Route(
-        "learning.lesson",
-        lambda w: "/courses/hidden/lessons/m1-l1",
-        dict(anonymous=302, learner=404, trainer=404, admin=200),
-        note="draft",
+        "learning.lesson", "/courses/open/lessons/nope", cells(LOGIN, 404, 404, 404), note="unknown lesson"
     ),
-    Route(
-        "learning.complete",
-        lambda w: "/courses/open/lessons/m1-l1/complete",
-        dict(anonymous=302, learner=302, trainer=302, admin=302),
-        method="POST",
+    post("learning.complete", "/courses/open/lessons/m1-l1/complete", STUDY_ACTION),
+    Route("learning.resume", "/courses/open/continue", STUDY_ACTION),
+    Route("learning.dashboard", "/learning", SIGNED_IN),
+    Route("quizzes.quiz", "/courses/open/quizzes/m1", STUDY),
+    # Attempt 1 is the enrolled learner's second submission of it: shown again, never scored twice.
+    post(
+        "quizzes.submit", "/courses/open/quizzes/m1", STUDY_ACTION, {"attempt": "1", "q-q1": "a", "q-q2": "a"}
     ),
-    Route(
-        "learning.resume",
-        lambda w: "/courses/open/continue",
-        dict(anonymous=302, learner=302, trainer=302, admin=302),
-    ),
-    Route("learning.dashboard", lambda w: "/learning", SIGNED_IN),
-    Route("quizzes.quiz", lambda w: "/courses/open/quizzes/m1", STUDY),
-    Route(
+    post(
         "quizzes.submit",
-        lambda w: "/courses/open/quizzes/m1",
-        dict(anonymous=302, learner=400, trainer=400, admin=400),
-        method="POST",
-        data=lambda w: {"attempt": "1"},
+        "/courses/open/quizzes/m1",
+        cells(LOGIN, 400, 400, 400, not_enrolled=403, other_trainer=403),
+        {"q-q1": "a", "q-q2": "a"},
+        note="no attempt number",
     ),
     Route(
         "quizzes.attempt",
-        lambda w: "/courses/open/quizzes/m1/attempts/1",
-        dict(anonymous=302, learner=404, trainer=404, admin=404),
+        "/courses/open/quizzes/m1/attempts/1",
+        cells(LOGIN, 200, 404, 404, not_enrolled=403, other_trainer=403),
     ),
-    Route("teaching.courses", lambda w: "/teaching", TRAINERS),
-    Route("teaching.cohort_page", lambda w: "/teaching/open/cohort", TRAINERS),
-    Route(
-        "teaching.cohort_page",
-        lambda w: "/teaching/hidden/cohort",
-        dict(anonymous=302, learner=403, trainer=403, admin=200),
-        note="not assigned",
+    Route("teaching.courses", "/teaching", TRAINERS),
+    Route("teaching.cohort_page", "/teaching/open/cohort", TEACHERS_OF_OPEN),
+    Route("teaching.cohort_page", "/teaching/hidden/cohort", TEACHERS_OF_HIDDEN, note="unpublished"),
+    Route("teaching.cohort_csv", "/teaching/open/cohort.csv", TEACHERS_OF_OPEN),
+    Route("teaching.cohort_csv", "/teaching/hidden/cohort.csv", TEACHERS_OF_HIDDEN, note="unpublished"),
+    Route("teaching.manage_courses", "/admin/courses", ADMINS),
+    Route("teaching.trainers", "/admin/courses/open/trainers", ADMINS),
+    post(
+        "teaching.trainers",
+        "/admin/courses/open/trainers",
+        ADMIN_ACTION,
+        lambda w: {"email": w.other_trainer.email},
     ),
-    Route("teaching.cohort_csv", lambda w: "/teaching/open/cohort.csv", TRAINERS),
-    Route("teaching.manage_courses", lambda w: "/admin/courses", ADMINS),
-    Route("teaching.trainers", lambda w: "/admin/courses/open/trainers", ADMINS),
-    Route(
+    post(
         "teaching.remove_trainer",
         lambda w: f"/admin/courses/open/trainers/{w.trainer.id}/remove",
-        dict(anonymous=302, learner=403, trainer=403, admin=302),
-        method="POST",
+        ADMIN_ACTION,
     ),
-    Route(
-        "media.image",
-        lambda w: "/media/" + "0" * 64 + ".png",
-        dict(anonymous=404, learner=404, trainer=404, admin=404),
-    ),
+    Route("media.image", lambda w: f"/media/{w.image.filename}", PUBLIC),
+    Route("media.image", "/media/" + "0" * 64 + ".png", cells(404, 404, 404, 404), note="unknown"),
 ]

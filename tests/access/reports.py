@@ -1,39 +1,41 @@
-"""Participation data: trainers (their courses) and admins; exact figures for admins only.
+"""Participation data: trainers (for the courses they teach) and admins; exact figures for admins only.
 
-Uses the world of tests/access/learning.py: course `open` taught by the trainer, draft `hidden` not.
+Uses the base world: `open` taught by the trainer, `hidden` by the other trainer.
 """
 
-from tests.access import TRAINERS, Route
+from tests.access import LOGIN, TRAINERS, Route, cells, post
+
+TEACHERS_OF_OPEN = cells(LOGIN, 403, 200, 200, other_trainer=403)
+TEACHERS_OF_HIDDEN = cells(LOGIN, 403, 403, 200, other_trainer=200)
 
 ROUTES = [
-    Route("reports.dashboard", lambda w: "/reports/participation", TRAINERS),
+    Route("reports.dashboard", "/reports/participation", TRAINERS),
+    Route("reports.dashboard", "/reports/participation?course=open", TEACHERS_OF_OPEN, note="course open"),
     Route(
-        "reports.dashboard", lambda w: "/reports/participation?course=open", TRAINERS, note="taught course"
+        "reports.dashboard", "/reports/participation?course=hidden", TEACHERS_OF_HIDDEN, note="course hidden"
     ),
     Route(
         "reports.dashboard",
-        lambda w: "/reports/participation?course=hidden",
-        dict(anonymous=302, learner=403, trainer=403, admin=200),
-        note="course not taught",
-    ),
-    Route(
-        "reports.dashboard",
-        lambda w: "/reports/participation?country=ZZ",
-        dict(anonymous=302, learner=403, trainer=400, admin=400),
+        "/reports/participation?country=ZZ",
+        cells(LOGIN, 403, 400, 400),
         note="unknown country",
     ),
-    Route("reports.download_csv", lambda w: "/reports/participation.csv", TRAINERS),
+    Route("reports.download_csv", "/reports/participation.csv", TRAINERS),
+    Route(
+        "reports.download_csv", "/reports/participation.csv?course=open", TEACHERS_OF_OPEN, note="course open"
+    ),
     Route(
         "reports.download_csv",
-        lambda w: "/reports/participation.csv?course=hidden",
-        dict(anonymous=302, learner=403, trainer=403, admin=200),
-        note="course not taught",
+        "/reports/participation.csv?course=hidden",
+        TEACHERS_OF_HIDDEN,
+        note="course hidden",
     ),
-    Route("reports.download_brief", lambda w: "/reports/participation/brief.pdf", TRAINERS),
+    Route("reports.download_brief", "/reports/participation/brief.pdf", TRAINERS),
     Route(
-        "reports.download_exact_csv",
-        lambda w: "/reports/participation/exact.csv",
-        dict(anonymous=302, learner=403, trainer=403, admin=200),
-        method="POST",
+        "reports.download_brief",
+        "/reports/participation/brief.pdf?course=hidden",
+        TEACHERS_OF_HIDDEN,
+        note="course hidden",
     ),
+    post("reports.download_exact_csv", "/reports/participation/exact.csv", cells(LOGIN, 403, 403, 200)),
 ]
