@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 
 from lms import config as config_module
 from lms import paths
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Build the application. `config` overrides every other source (used by tests)."""
+def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Build the application. `config` overrides every other source (used by tests). The instance
+    folder (database, keys, outbox, media) is `instance_path`, else `paths.instance_dir()`."""
     app = Flask(
         __name__,
-        instance_path=paths.instance_dir(),
+        instance_path=str(Path(instance_path).resolve()) if instance_path else paths.instance_dir(),
         instance_relative_config=True,
         template_folder=str(paths.shipped("templates")),
         static_folder=str(paths.shipped("static")),

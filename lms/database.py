@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from lms.extensions import db
+from lms.files import create_private_empty
 from lms.inputs import LARGEST_ID
 
 
 def init_app(app: Flask) -> None:
+    _create_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def _create_sqlite_file(uri: str) -> None:
+    """Make a new SQLite database file readable by the owner only (it holds people's data);
+    SQLite gives its -wal and -shm files the mode of the database file."""
+    url = make_url(uri)
+    database = url.database or ""
+    if (
+        url.get_backend_name() == "sqlite"
+        and database
+        and database != ":memory:"
+        and not database.startswith("file:")
+    ):
+        create_private_empty(Path(database))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from lms.files import private_directory, write_private
+
 
 def send_mail(to: str, subject: str, body: str) -> Path | None:
     """Send a plain-text message; returns the outbox file when one was written."""
@@ -29,10 +31,9 @@ def send_mail(to: str, subject: str, body: str) -> Path | None:
             smtp.send_message(message)
         current_app.logger.info("Mail sent: %s", subject)
         return None
-    outbox = Path(cfg["OUTBOX_DIR"])
-    outbox.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    outbox = private_directory(Path(cfg["OUTBOX_DIR"]))
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")  # sorts in the order of sending
     path = outbox / f"{stamp}-{secrets.token_hex(4)}.eml"
-    path.write_bytes(bytes(message))
+    write_private(path, bytes(message))  # mode 0600: it holds links that sign people in
     current_app.logger.warning("Mail written to %s (no MAIL_SERVER configured)", path)
     return path

@@ -18,7 +18,7 @@ from sqlalchemy import event
 from lms import create_app
 from lms.extensions import db as _db
 from lms.extensions import limiter
-from tests import factories
+from tests import factories, mailbox
 
 CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
@@ -125,7 +125,9 @@ def _clean_tables(request):
     yield
     if "app" not in request.fixturenames or request.node.get_closest_marker("shared_world"):
         return
-    empty_tables(request.getfixturevalue("app"))
+    application = request.getfixturevalue("app")
+    mailbox.clear(application)
+    empty_tables(application)
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ def bodies(app) -> list[str]:
 
 
 def clear(app) -> None:
-    for path in Path(app.config["OUTBOX_DIR"]).glob("*.eml"):
+    folder = Path(app.config["OUTBOX_DIR"])
+    for path in folder.glob("*.eml") if folder.exists() else ():
         path.unlink()
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
+from lms.config import ConfigurationError
 from lms.learning.events import course_completed
 from lms.roles import Role
 from lms.web import add_navigation
@@ -15,6 +16,7 @@ bp = Blueprint("certificates", __name__)
 def init_app(app: Flask) -> None:
     from lms.certificates import views  # noqa: F401  (here, not above: views register routes on bp)
     from lms.certificates.cli import certificates as certificates_cli
+    from lms.certificates.credential import ensure_key
     from lms.certificates.services import on_course_completed
 
     data_dir = Path(app.instance_path)
@@ -27,6 +29,14 @@ def init_app(app: Flask) -> None:
     config.setdefault("CERTIFICATE_KEY_PATH", str(data_dir / "certificate-signing-key.pem"))
     config.setdefault("CERTIFICATES_PER_PAGE", 50)
     config.setdefault("VERIFY_RATE_LIMIT", "30 per minute")
+    key_path = Path(config["CERTIFICATE_KEY_PATH"])
+    try:
+        ensure_key(key_path)  # at set-up, not at the first certificate: backups made before it hold the key
+    except OSError as error:
+        raise ConfigurationError(
+            f"Cannot create the certificate signing key at {key_path}: {error.strerror}. "
+            "Make its folder writable, or set CERTIFICATE_KEY_PATH."
+        ) from None
 
     app.register_blueprint(bp)
     app.cli.add_command(certificates_cli)

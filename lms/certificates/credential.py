@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -23,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from flask import current_app
 
 from lms.certificates.models import Certificate
+from lms.files import create_private_once
 
 PROOF_TYPE = "Ed25519Signature-LmsCanonicalJson"
 CONTEXTS = [
@@ -49,27 +48,24 @@ def key_path() -> Path:
 
 
 def private_key() -> Ed25519PrivateKey:
-    """The platform's signing key, created on first use (atomically, so workers agree)."""
+    """The platform's signing key (made at start-up by `ensure_key`, or here if it went missing)."""
     path = key_path()
     if not path.exists():
-        _create_key(path)
+        ensure_key(path)
     return serialization.load_pem_private_key(path.read_bytes(), password=None)
 
 
-def _create_key(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def ensure_key(path: Path) -> bool:
+    """Create the Ed25519 signing key at `path` with mode 0600 unless it exists; True if made.
+    Called when the application starts (so `make db`, `make run` and the first worker make it,
+    and an early backup of instance/ holds it), atomically, so that workers starting together
+    agree on one key."""
+    if path.exists():
+        return False
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # mkstemp uses mode 0600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-        os.link(temporary, path)  # fails if another worker created the key meanwhile: keep theirs
-    except FileExistsError:
-        pass
-    finally:
-        os.unlink(temporary)
+    return create_private_once(path, pem)
 
 
 def public_jwk() -> dict:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from flask import current_app
@@ -11,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.extensions import db
+from lms.files import private_directory, write_private
 from lms.media.models import MediaFile
 
 
@@ -34,8 +34,7 @@ def sniff_image_type(data: bytes) -> str | None:
 
 def media_dir() -> Path:
     path = Path(current_app.config.get("MEDIA_DIR") or Path(current_app.instance_path) / "media")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_directory(path)
 
 
 def store_image(data: bytes) -> MediaFile:
@@ -53,9 +52,7 @@ def store_image(data: bytes) -> MediaFile:
     media = MediaFile(sha256=digest, content_type=content_type, size=len(data))
     path = media_dir() / media.filename
     if not path.exists():
-        temporary = path.with_suffix(".part" + str(os.getpid()))
-        temporary.write_bytes(data)
-        temporary.replace(path)  # atomic: readers never see half a file
+        write_private(path, data)  # atomic (readers never see half a file), mode 0600
     db.session.add(media)
     db.session.flush()
     return media
