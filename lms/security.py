@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -30,4 +31,7 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config["HTTPS"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # Made for one signed-in person: no browser history, shared computer or proxy keeps a copy.
+            headers["Cache-Control"] = "no-store"
         return response

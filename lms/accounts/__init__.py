@@ -7,24 +7,17 @@ bp = Blueprint("accounts", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from lms.accounts import cli, views  # noqa: F401  (views register routes on bp)
-    from lms.accounts.models import User
-    from lms.extensions import db, login_manager
+    from lms.accounts import cli, sessions, views  # noqa: F401  (views register routes on bp)
+    from lms.extensions import login_manager
 
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "strong"
     login_manager.login_message_category = "info"
     login_manager.login_message = lazy_gettext("Please sign in to open this page.")
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        ident, _, token = user_id.partition(":")
-        if not ident.isdigit():
-            return None
-        user = db.session.get(User, int(ident))
-        if user is None or user.session_token != token or not user.active:
-            return None
-        return user
+    # The cookies carry a sign-in session's key, checked on the server at every request.
+    login_manager.user_loader(sessions.load)
+    sessions.init_app(app)
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.users)

@@ -86,6 +86,10 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
+class ConfirmEmailForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(_l("New password"), validators=[DataRequired()])

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String, func
+from sqlalchemy import String, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -43,10 +43,21 @@ class User(UserMixin, db.Model):
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     institution: Mapped[str] = mapped_column(String(200), default="")
     profile_role: Mapped[ProfileRole] = enum_column(ProfileRole, default=ProfileRole.OTHER)
-    # Changes whenever the password does: old sessions and reset links stop working.
+    # Changes whenever the password does, and on confirmation: emailed links made before stop working.
     session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
+    # Registered but the email address not yet confirmed: cannot sign in (see services.register).
+    awaiting_confirmation: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     last_login_at: Mapped[datetime | None]
+
+    # The sign-in session this request was made with, set by lms.accounts.sessions (not stored).
+    sign_in_key = None
+    sign_in_id = None
+
+    # Identity, as for any model: UserMixin would compare get_id(), which is a session key here.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
@@ -57,10 +68,14 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """What the session and remember-me cookies carry: the key of a server-side sign-in
+        session (lms.accounts.sessions), so that ending the session ends every copy of them."""
+        if self.sign_in_key is None:
+            raise RuntimeError("No sign-in session: call lms.accounts.sessions.start() before login_user().")
+        return self.sign_in_key
 
     def set_password(self, password: str) -> None:
-        """Hash with scrypt and invalidate every other session and pending reset link."""
+        """Hash with scrypt; pending reset links stop working. Sessions are ended by the service."""
         self.password_hash = generate_password_hash(password, method="scrypt")
         self.session_token = secrets.token_hex(16)
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
 from functools import cache
 
 import pycountry
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.accounts import sessions
 from lms.accounts.models import Gender, ProfileRole, User
 from lms.accounts.names import InvalidName, normalise_name
 from lms.accounts.passwords import password_problem
-from lms.accounts.tokens import make_reset_token
+from lms.accounts.tokens import make_confirmation_token, make_reset_token
 from lms.columns import utcnow
 from lms.extensions import db
 from lms.links import absolute_url
@@ -125,8 +129,121 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.check_password(password or "") else None
 
 
-def record_login(user: User) -> None:
+def sign_in(user: User, *, remember: bool, user_agent: str | None) -> None:
+    """Open a server-side session for `user` (its key becomes `user.get_id()`, which the caller
+    hands to Flask-Login's `login_user`). Flushes only."""
+    sessions.start(user, remember=remember, user_agent=user_agent)
     user.last_login_at = utcnow()
+
+
+def sign_out(user: User) -> None:
+    """End the session this request was made with, so no copy of its cookies works again."""
+    sessions.end(user)
+
+
+def sign_out_everywhere(user: User) -> None:
+    sessions.end_all(user)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What a registration did, for the mail sent after the commit: `user` is the account the mail
+    goes to; `new` says whether it awaits confirmation (else it already existed)."""
+
+    email: str
+    user: User
+    new: bool
+
+
+def register(
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    gender: Gender = Gender.UNSTATED,
+    country: str | None = None,
+    institution: str = "",
+    profile_role: ProfileRole = ProfileRole.OTHER,
+) -> Registration:
+    """Self-registration that tells nobody whether the address already has an account.
+
+    The answer, the page and the work done are the same either way: the input is checked by the
+    same rules, the password is hashed (scrypt) in both paths, and one mail is sent after the
+    commit (`send_registration_mail`). A new address gets an account awaiting confirmation; the
+    mail links to a page where the person confirms by entering the password they chose, so
+    someone who registers another person's address cannot sign in with it, and that person
+    cannot be tricked into confirming an account whose password the other one knows. An account
+    that never confirmed takes these details and password instead (earlier links stop working),
+    so whoever registered the address first cannot keep it from its owner. Any other account is
+    left unchanged, and its owner is told that someone tried to register with the address.
+    Raises AccountError for input that is invalid whoever owns the address."""
+    email = normalise_email(email)
+    full_name = checked_name(full_name)
+    country = checked_country(country)
+    problem = password_problem(password, email=email, name=full_name)
+    if problem:
+        raise AccountError(problem, "password")
+    existing = find_by_email(email)
+    if existing is not None and not existing.awaiting_confirmation:
+        generate_password_hash(password, method="scrypt")  # the same work as the other paths
+        return Registration(email=email, user=existing, new=False)
+    user = existing or User(email=email, role=Role.LEARNER, password_hash="")
+    user.full_name = full_name
+    user.gender = Gender(gender)
+    user.country = country
+    user.institution = (institution or "").strip()[:200]
+    user.profile_role = ProfileRole(profile_role)
+    user.awaiting_confirmation = True
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return Registration(email=email, user=user, new=True)
+
+
+def send_registration_mail(registration: Registration) -> None:
+    if registration.new:
+        send_confirmation_link(registration.user)
+    else:
+        send_registration_attempt_notice(registration.user)
+
+
+def send_confirmation_link(user: User) -> None:
+    link = absolute_url("accounts.confirm_email", token=make_confirmation_token(user))
+    days = current_app.config["EMAIL_CONFIRMATION_MAX_AGE"] // (24 * 60 * 60)
+    body = _(
+        "Hello %(name)s,\n\nTo finish creating your account, confirm your email address here and "
+        "sign in with the password you chose:\n%(link)s\n\nThe link works once and expires in "
+        "%(days)d days. If you did not register, ignore this message: without confirmation the "
+        "account cannot be used.\n",
+        name=user.full_name,
+        link=link,
+        days=max(days, 1),
+    )
+    send_mail(user.email, _("Confirm your email address"), body)
+
+
+def send_registration_attempt_notice(user: User) -> None:
+    """To the owner of an address someone tried to register again (perhaps they forgot)."""
+    body = _(
+        "Hello %(name)s,\n\nSomeone tried to create an account with this email address, which "
+        "already has one. If it was you, sign in here:\n%(login)s\n\nIf you have forgotten your "
+        "password, choose a new one here:\n%(reset)s\n\nIf it was not you, you can ignore this "
+        "message: nothing has changed.\n",
+        name=user.full_name,
+        login=absolute_url("accounts.login"),
+        reset=absolute_url("accounts.forgot_password"),
+    )
+    send_mail(user.email, _("Someone tried to register with your email address"), body)
+
+
+def confirm_email(user: User, password: str) -> None:
+    """Confirm an account awaiting it: the person proves they chose its password. Raises
+    AccountError. Earlier confirmation and reset links stop working. Flushes only."""
+    if not user.check_password(password or ""):
+        raise AccountError(_("This is not the password chosen at registration."), "password")
+    user.awaiting_confirmation = False
+    user.session_token = secrets.token_hex(16)
+    db.session.flush()
 
 
 def update_profile(
@@ -146,14 +263,19 @@ def update_profile(
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """Change the signed-in person's password; every other session of theirs ends."""
     if not user.check_password(current):
         raise AccountError(_("Your current password is not correct."), "current_password")
     _set_checked_password(user, new)
+    sessions.end_all(user, keep_current=True)
 
 
 def set_password(user: User, new: str) -> None:
-    """Set a password from a reset or set-password link (the link has been checked)."""
+    """Set a password from a reset or set-password link (the link has been checked). Every
+    session of the account ends; the link also proves the address, so it counts as confirmed."""
     _set_checked_password(user, new)
+    user.awaiting_confirmation = False
+    sessions.end_all(user)
 
 
 def send_password_link(user: User, *, welcome: bool = False) -> None:
@@ -193,6 +315,9 @@ def set_role(user: User, role: Role, *, actor: User | None = None) -> None:
 
 
 def set_active(user: User, active: bool, *, actor: User | None = None) -> None:
+    """Deactivation also ends every session of the account at once."""
     if actor is not None and actor.id == user.id and not active:
         raise AccountError(_("You cannot deactivate your own account."), "active")
     user.active = active
+    if not active:
+        sessions.end_all(user)

@@ -1,7 +1,8 @@
-"""Signed, expiring, single-use links for setting a password.
+"""Signed, expiring, single-use links: to set a password, and to confirm a new account's email.
 
-The token carries the user id and the account's current session token. Setting a password
-rotates the session token, so a link works once; `max_age` makes it expire.
+A token carries the user id and the account's current `session_token`. Setting a password or
+confirming the address rotates it, so a link works once; `max_age` makes it expire. Each kind of
+link has its own salt, so one cannot be used as the other.
 """
 
 from __future__ import annotations
@@ -12,26 +13,45 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from lms.accounts.models import User
 from lms.extensions import db
 
-SALT = "password-reset"
+RESET_SALT = "password-reset"
+CONFIRMATION_SALT = "email-confirmation"
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
-def make_reset_token(user: User) -> str:
-    return _serializer().dumps([user.id, user.session_token])
+def _make(user: User, salt: str) -> str:
+    return _serializer(salt).dumps([user.id, user.session_token])
 
 
-def user_for_reset_token(token: str, max_age: int | None = None) -> User | None:
-    """The account the token was made for, or None if it is forged, expired or already used."""
-    if max_age is None:
-        max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+def _user_for(token: str, salt: str, max_age: int) -> User | None:
     try:
-        user_id, session_token = _serializer().loads(token, max_age=max_age)
+        user_id, session_token = _serializer(salt).loads(token, max_age=max_age)
     except (BadSignature, ValueError, TypeError):
         return None
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or not user.active or user.session_token != session_token:
         return None
     return user
+
+
+def make_reset_token(user: User) -> str:
+    return _make(user, RESET_SALT)
+
+
+def user_for_reset_token(token: str, max_age: int | None = None) -> User | None:
+    """The account the token was made for, or None if it is forged, expired or already used."""
+    if max_age is None:
+        max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    return _user_for(token, RESET_SALT, max_age)
+
+
+def make_confirmation_token(user: User) -> str:
+    return _make(user, CONFIRMATION_SALT)
+
+
+def user_for_confirmation_token(token: str) -> User | None:
+    """The account still awaiting confirmation that the token was made for, or None."""
+    user = _user_for(token, CONFIRMATION_SALT, current_app.config["EMAIL_CONFIRMATION_MAX_AGE"])
+    return user if user is not None and user.awaiting_confirmation else None

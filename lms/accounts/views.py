@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from lms.accounts import bp, services
+from lms.accounts import bp, services, sessions
 from lms.accounts.forms import (
     ChangePasswordForm,
+    ConfirmEmailForm,
     ForgotPasswordForm,
     LoginForm,
     ProfileForm,
     RegistrationForm,
     ResetPasswordForm,
 )
-from lms.accounts.tokens import user_for_reset_token
+from lms.accounts.tokens import user_for_confirmation_token, user_for_reset_token
 from lms.extensions import db, limiter
+from lms.forms import ActionForm
 from lms.policy import login_required, public
 from lms.web import form_error, safe_next
 
@@ -29,15 +31,27 @@ def _reset_limit() -> str:
     return current_app.config["RESET_RATE_LIMIT"]
 
 
+def _register_limit() -> str:
+    return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def _sign_in(user, remember: bool = False) -> None:
+    """A new server-side session, then Flask-Login's cookies naming it; the caller commits."""
+    services.sign_in(user, remember=remember, user_agent=request.user_agent.string)
+    login_user(user, remember=remember)
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @public
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
+    """Answers the same whether or not the address has an account (see services.register)."""
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(
+            registration = services.register(
                 email=form.email.data,
                 full_name=form.full_name.data,
                 password=form.password.data,
@@ -50,12 +64,36 @@ def register():
             db.session.rollback()
             form_error(form, error)
         else:
-            services.record_login(user)
             db.session.commit()
-            login_user(user)
-            flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for("web.home"))
+            services.send_registration_mail(registration)  # only after the commit
+            return render_template("accounts/register_sent.html", email=registration.email)
     return render_template("accounts/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def confirm_email(token: str):
+    user = user_for_confirmation_token(token)
+    if user is None:
+        return render_template("accounts/confirm_invalid.html"), 400
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_email(user, form.password.data)
+        except services.AccountError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            if current_user.is_authenticated:  # someone else was signed in on this browser
+                services.sign_out(current_user)
+                logout_user()
+            _sign_in(user)
+            db.session.commit()
+            flash(_("Your email address is confirmed and your account is ready. Welcome!"), "success")
+            return redirect(url_for("web.home"))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("accounts/confirm_email.html", form=form, email=user.email), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -73,9 +111,13 @@ def login():
             form.form_errors.append(
                 _("This account has been deactivated. Please contact the platform administrators.")
             )
+        elif user.awaiting_confirmation:  # only said to someone who knows the password
+            services.send_confirmation_link(user)
+            form.form_errors.append(
+                _("Please confirm your email address first: we have sent you a new link. Check your inbox.")
+            )
         else:
-            login_user(user, remember=form.remember.data)
-            services.record_login(user)
+            _sign_in(user, remember=form.remember.data)
             db.session.commit()
             return redirect(safe_next(url_for("web.home")))
     return render_template("accounts/login.html", form=form), 400 if form.errors or form.form_errors else 200
@@ -84,9 +126,39 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.sign_out(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("web.home"))
+
+
+@bp.post("/account/sessions/end-all")
+@login_required
+def end_all_sessions():
+    """Sign out everywhere: every session of the account, this one included."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.sign_out_everywhere(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have been signed out on every device, including this one."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    """Sign out one other device; another person's session id is 404, like an unknown one."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if session_id == current_user.sign_in_id:
+        return logout()
+    if not sessions.end_other(current_user, session_id):
+        abort(404)
+    db.session.commit()
+    flash(_("That device has been signed out."), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -110,7 +182,12 @@ def profile():
             db.session.commit()
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template("accounts/profile.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "accounts/profile.html",
+        form=form,
+        sessions=sessions.live_sessions(current_user),
+        current_session_id=current_user.sign_in_id,
+    ), 400 if form.errors else 200
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -125,7 +202,6 @@ def change_password():
             form_error(form, error)
         else:
             db.session.commit()
-            login_user(current_user._get_current_object())  # new session token: keep this session
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form), 400 if form.errors else 200

@@ -4,6 +4,7 @@ The world adds a valid password-reset link for the enrolled learner.
 """
 
 from tests.access import ADMIN_ACTION, ADMINS, ANONYMOUS_ONLY, LOGIN, PUBLIC, SIGNED_IN, Route, cells, post
+from tests.factories import DEFAULT_PASSWORD
 
 EVERYONE_302 = cells(302, 302, 302, 302)
 EVERYONE_400 = cells(400, 400, 400, 400)
@@ -20,9 +21,17 @@ PROFILE = {
 
 
 def build(world):
-    from lms.accounts.tokens import make_reset_token
+    from lms.accounts import sessions
+    from lms.accounts.tokens import make_confirmation_token, make_reset_token
+    from tests import factories
 
     world.reset_token = make_reset_token(world.enrolled)
+    # Someone who registered and has not confirmed yet, and a session of the enrolled learner's
+    # other device (for the others, another person's session).
+    world.pending = factories.make_user(full_name="Pending Person", awaiting_confirmation=True)
+    world.confirmation_token = make_confirmation_token(world.pending)
+    sessions.start(world.enrolled, remember=False, user_agent="phone")
+    world.enrolled_phone_session = world.enrolled.sign_in_id
 
 
 ROUTES = [
@@ -43,6 +52,34 @@ ROUTES = [
         note="wrong password",
     ),
     post("accounts.logout", "/logout", cells(LOGIN, 302, 302, 302)),
+    Route("accounts.confirm_email", lambda w: f"/register/confirm/{w.confirmation_token}", PUBLIC),
+    Route("accounts.confirm_email", "/register/confirm/not-a-token", EVERYONE_400, note="bad token"),
+    post(
+        "accounts.confirm_email",
+        lambda w: f"/register/confirm/{w.confirmation_token}",
+        EVERYONE_400,
+        {"password": "not the password"},
+        note="wrong password",
+    ),
+    post(  # whoever holds the link and the password is signed in as the confirmed person
+        "accounts.confirm_email",
+        lambda w: f"/register/confirm/{w.confirmation_token}",
+        EVERYONE_302,
+        {"password": DEFAULT_PASSWORD},
+    ),
+    post("accounts.end_all_sessions", "/account/sessions/end-all", cells(LOGIN, LOGIN, LOGIN, LOGIN)),
+    post(
+        "accounts.end_session",
+        lambda w: f"/account/sessions/{w.enrolled_phone_session}/end",
+        cells(LOGIN, 302, 404, 404, not_enrolled=404),
+        note="the enrolled learner's other device",
+    ),
+    post(
+        "accounts.end_session",
+        "/account/sessions/2147483647/end",
+        cells(LOGIN, 404, 404, 404),
+        note="unknown",
+    ),
     Route("accounts.profile", "/account", SIGNED_IN),
     post("accounts.profile", "/account", cells(LOGIN, 302, 302, 302), PROFILE),
     Route("accounts.change_password", "/account/password", SIGNED_IN),

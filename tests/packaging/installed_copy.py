@@ -31,7 +31,7 @@ def main() -> None:
     client = app.test_client()
     check_pages(client)
     check_translations(client, package_dir() / "translations")
-    check_certificate(client, os.environ["LMS_TINY_COURSE"])
+    check_certificate(app, client, os.environ["LMS_TINY_COURSE"])
     assert "fontTools" not in sys.modules, "fontTools was imported at run time"
     print("installed copy: ok")
 
@@ -73,8 +73,9 @@ def check_translations(client, translations: Path) -> None:
         assert expected in page, f"{language}: {expected!r} not on the home page"
 
 
-def check_certificate(client, slug: str) -> None:
-    """Register (the common-password list is read), complete a course, download the PDF."""
+def check_certificate(app, client, slug: str) -> None:
+    """Register (the common-password list is read), confirm the address through the link in the
+    outbox, complete a course, download the PDF."""
     listed = (package_dir() / "accounts" / "common_passwords.txt").read_text(encoding="utf-8")
     common = next(line.strip() for line in listed.splitlines() if line.strip() and not line.startswith("#"))
     form = {
@@ -90,7 +91,10 @@ def check_certificate(client, slug: str) -> None:
         "password list unread"
     )
     registered = submit(client, "/register", "/register", dict(form, password="a river of quiet stones"))
-    assert registered.status_code == 302, registered.status_code
+    assert registered.status_code == 200, registered.status_code
+    confirm = confirmation_path(Path(app.config["OUTBOX_DIR"]), app.config["BASE_URL"])
+    confirmed = submit(client, confirm, confirm, {"password": "a river of quiet stones"})
+    assert confirmed.status_code == 302, confirmed.status_code
     enrolled = submit(client, f"/courses/{slug}", f"/courses/{slug}/enrol", {})
     assert enrolled.status_code == 302, enrolled.status_code
     lesson = f"/courses/{slug}/lessons/only"
@@ -104,6 +108,18 @@ def check_certificate(client, slug: str) -> None:
     assert pdf.data.startswith(b"%PDF-")
     for font in (b"NotoSans-Regular", b"NotoNaskhArabic-Regular"):
         assert font in pdf.data, f"{font.decode()} not embedded in the certificate"
+
+
+def confirmation_path(outbox: Path, base_url: str) -> str:
+    import email
+    import email.policy
+
+    for path in sorted(outbox.glob("*.eml"), reverse=True):
+        body = email.message_from_bytes(path.read_bytes(), policy=email.policy.default).get_content()
+        found = re.search(re.escape(base_url) + r"(/register/confirm/\S+)", body)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no confirmation link in {outbox}")
 
 
 def package_dir() -> Path:
