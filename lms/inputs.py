@@ -23,6 +23,8 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
+from lms.errors import abort_with
+
 # NUL, and UTF-16 surrogates (they can only arrive alone, from JSON-style escapes or a bad decoder).
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -49,6 +51,15 @@ class DatabaseInteger(IntegerConverter):
         self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed=False
     ):
         super().__init__(map, fixed_digits, min, LARGEST_ID if max is None else max, signed)
+
+
+def stored_integer(text: str | None) -> int | None:
+    """`text` (a hidden field, a hand-read parameter) as a non-negative integer that an INTEGER
+    column can hold, or None. Only ASCII digits count: `str.isdigit` also accepts "²", which
+    `int` refuses, and a number of any length, which the database refuses."""
+    if text and text.isascii() and text.isdigit() and int(text) <= LARGEST_ID:
+        return int(text)
+    return None
 
 
 def check_text(value: str, name: str | None = None) -> None:
@@ -93,8 +104,6 @@ def check_request() -> None:
 def init_app(app: Flask) -> None:
     """Install the integer converter and the request check. Call before the blueprints are
     registered (their rules use the converter) and before CSRF protection (it parses the form)."""
-    from lms.errors import abort_with
-
     app.url_map.converters["int"] = DatabaseInteger
 
     @app.before_request

@@ -32,6 +32,7 @@ from lms.courses.queries import trainers_of
 from lms.errors import abort_with
 from lms.extensions import db
 from lms.forms import ActionForm
+from lms.inputs import stored_integer
 from lms.policy import trainer_required
 from lms.web import form_error
 
@@ -314,7 +315,7 @@ def lesson(slug: str, lesson_slug: str):
         if form.preview.data:
             preview = render_markdown(form.body.data or "")
         else:
-            seen = int(form.revision.data) if (form.revision.data or "").isdigit() else 0
+            seen = stored_integer(form.revision.data) or 0
             try:
                 changed = services.save_lesson(
                     lesson, seen_revision=seen, title=form.title.data, minutes=form.minutes.data,
@@ -411,10 +412,11 @@ def restore(slug: str, lesson_slug: str, number: int):
     draft = _draft(slug)
     lesson = _lesson(draft, lesson_slug)
     form = RestoreForm()
-    if not form.validate_on_submit() or not form.revision.data.isdigit():
+    seen = stored_integer(form.revision.data)
+    if not form.validate_on_submit() or seen is None:
         abort(400)
     try:
-        services.restore_revision(lesson, number, int(form.revision.data), current_user)
+        services.restore_revision(lesson, number, seen, current_user)
     except services.AuthoringError as error:
         return _refused(error, url_for("authoring.history", slug=slug, lesson_slug=lesson_slug))
     db.session.commit()

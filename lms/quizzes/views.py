@@ -12,6 +12,7 @@ from lms.enrolment.access import course_for_study, offer_enrolment
 from lms.errors import abort_with
 from lms.extensions import db
 from lms.forms import ActionForm
+from lms.inputs import stored_integer
 from lms.policy import login_required
 from lms.quizzes import bp, services
 from lms.quizzes.events import attempt_recorded
@@ -60,12 +61,12 @@ def submit(slug: str, module_slug: str):
         return offer_enrolment(course)
     if not ActionForm().validate_on_submit():
         abort(400)
-    number = request.form.get("attempt", "")
-    if not number.isdigit():
+    number = stored_integer(request.form.get("attempt"))
+    if number is None:
         abort_with(400, _("The submission has no attempt number. Please open the quiz again."))
     answers = {key: request.form.getlist(key) for key in request.form if key not in {"csrf_token", "attempt"}}
     try:
-        attempt = services.submit(quiz, current_user, int(number), answers)
+        attempt = services.submit(quiz, current_user, number, answers)
     except services.AlreadySubmitted as duplicate:
         db.session.rollback()
         flash(_("This attempt had already been submitted; here is its result."), "info")

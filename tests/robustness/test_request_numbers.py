@@ -31,3 +31,18 @@ def test_page_past_the_end_of_people_and_certificates_is_empty(login, make_user,
     client = login(make_user(role=Role.ADMIN))
     assert client.get(f"/admin/users?page={page}").status_code == 200
     assert client.get(f"/admin/certificates?page={page}").status_code == 200
+
+
+@pytest.mark.parametrize("number", ["²", "١", "99999999999999999999", "2147483648", "-1", " 1"])
+def test_quiz_attempt_number_that_no_column_holds_is_400(login, learner, number):
+    client = login(learner)
+    response = client.submit("/courses/ict-basics/quizzes/m1", {"attempt": number, "q-q1": "a"})
+    assert response.status_code == 400
+    assert "no attempt number" in response.get_data(as_text=True)
+
+
+def test_stored_integer_takes_ascii_digits_up_to_the_largest_id():
+    from lms.inputs import LARGEST_ID, stored_integer
+
+    assert [stored_integer(t) for t in ("0", "42", str(LARGEST_ID))] == [0, 42, LARGEST_ID]
+    assert [stored_integer(t) for t in (None, "", "²", "٣", str(LARGEST_ID + 1), "1.0", "+1")] == [None] * 7
