@@ -3,12 +3,13 @@
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext
 
+from lms.extensions import login_manager
+
 bp = Blueprint("accounts", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from lms.accounts import cli, sessions, views  # noqa: F401  (views register routes on bp)
-    from lms.extensions import login_manager
+    from lms.accounts import cli, sessions, views  # noqa: F401  (here, not above: views register routes on bp)
 
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "strong"
