@@ -2,7 +2,7 @@
 
 A checkout keeps `templates/`, `static/`, `migrations/` and `courses/` at the top level, beside
 `lms/`. The wheel carries them inside the package (`setup.py` copies them there at build time,
-see its `SHIPPED` table, which must name the same places as `_PACKAGED` here). Everything else
+see its `SHIPPED` table, which must name the same places as `PACKAGED` here). Everything else
 read at run time (fonts, the password list, compiled translations) lives inside `lms/` in both.
 
 Nothing here guesses at run time: the layout is decided once, by whether the package sits in a
@@ -21,7 +21,7 @@ IN_CHECKOUT = (CHECKOUT_DIR / "setup.cfg").is_file() and (CHECKOUT_DIR / "wsgi.p
 
 # Folder of a checkout -> its place inside the installed package. `lms/courses` is the catalogue's
 # Python package, so the course files go under the content package that reads them.
-_PACKAGED = {
+PACKAGED = {
     "templates": "templates",
     "static": "static",
     "migrations": "migrations",
@@ -35,7 +35,7 @@ class MissingFilesError(RuntimeError):
 
 def shipped(name: str) -> Path:
     """The folder `name` (templates, static, migrations, courses) that ships with the code."""
-    path = CHECKOUT_DIR / name if IN_CHECKOUT else PACKAGE_DIR / _PACKAGED[name]
+    path = CHECKOUT_DIR / name if IN_CHECKOUT else PACKAGE_DIR / PACKAGED[name]
     if not path.is_dir():
         raise MissingFilesError(f"{path} is missing: the package was built without its {name}/ folder")
     return path

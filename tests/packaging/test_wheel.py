@@ -98,7 +98,7 @@ def shipped_files() -> dict[str, Path]:
     for path in (CHECKOUT / "lms").rglob("*"):
         if path.is_file() and not path.name.endswith(NOT_SHIPPED) and "__pycache__" not in path.parts:
             expected[path.relative_to(CHECKOUT).as_posix()] = path
-    for name, target in paths._PACKAGED.items():
+    for name, target in paths.PACKAGED.items():
         for path in (CHECKOUT / name).rglob("*"):
             if path.is_file() and not path.name.endswith(NOT_SHIPPED) and "__pycache__" not in path.parts:
                 expected[f"lms/{target}/{path.relative_to(CHECKOUT / name).as_posix()}"] = path
