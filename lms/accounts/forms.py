@@ -47,9 +47,10 @@ def country_choices() -> list[SelectChoice]:
 class ProfileFields:
     """Fields shared by registration and the profile page."""
 
+    # No Length validator: the limit counts the name after NFC normalisation (lms.accounts.names).
     full_name = StringField(
         _l("Full name"),
-        validators=[DataRequired(), Length(max=200)],
+        validators=[DataRequired()],
         description=_l("Exactly as it should be printed on your certificates, in any script."),
     )
     gender = RadioField(_l("Gender"), choices=GENDER_CHOICES, default=Gender.UNSTATED.value)

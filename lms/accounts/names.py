@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.typography.coverage import uncovered_characters
 
@@ -27,7 +28,11 @@ class InvalidName(ValueError):
 
 
 def normalise_name(raw: str) -> str:
-    """Return the name in NFC with runs of white space collapsed, or raise InvalidName."""
+    """Return the name in NFC with runs of white space collapsed, or raise InvalidName.
+
+    The length limit counts the normalised name: a Vietnamese name typed with combining accents
+    (two or three code points a letter) is as long as the same name typed precomposed.
+    """
     name = " ".join(unicodedata.normalize("NFC", raw or "").split())
     if not name:
         raise InvalidName(_("Please enter your name."))
@@ -43,11 +48,21 @@ def normalise_name(raw: str) -> str:
             raise InvalidName(_("The name contains a control or unassigned character."))
     unprintable = uncovered_characters(name)
     if unprintable:
-        shown = ", ".join(f"“{char}” (U+{ord(char):04X})" for char in unprintable[:5])
-        raise InvalidName(
-            _(
-                "These characters cannot be printed on a certificate: %(chars)s. Please write your name without them.",
-                chars=shown,
-            )
-        )
+        raise InvalidName(unprintable_message(unprintable))
     return name
+
+
+def unprintable_message(characters: list[str]) -> str:
+    """The refusal naming every character no certificate font has, each with its code point.
+
+    All of them, however many: a person fixing a name needs the whole list at once, not five at
+    a time. Each appears once, in the order typed, as “x” (U+XXXX) so that a character that looks
+    like another (or like nothing) can still be found.
+    """
+    shown = ", ".join(f"“{char}” (U+{ord(char):04X})" for char in characters)
+    return ngettext(
+        "This character cannot be printed on a certificate: %(chars)s. Please write your name without it.",
+        "These %(num)d characters cannot be printed on a certificate: %(chars)s. Please write your name without them.",
+        len(characters),
+        chars=shown,
+    )

@@ -37,7 +37,7 @@ class VerifyForm(FlaskForm):
     code = SearchField(
         _l("Certificate code"),
         validators=[DataRequired(_l("Please enter a certificate code.")), Length(max=64)],
-        description=_l("As printed on the certificate, for example 7KQ4-M2XC-9PDA-T1HV-R."),
+        description=_l("As printed on the certificate, for example 7KQ4-M2XC-9PDA-T1HV-C8."),
     )
 
 

@@ -1,5 +1,8 @@
 """Registration: what is accepted, what is refused and why, and that refusals change nothing."""
 
+import re
+import unicodedata
+
 import pytest
 from sqlalchemy import func, select
 
@@ -131,3 +134,64 @@ def test_a_name_no_certificate_font_can_print_is_refused_with_the_character(clie
     assert "cannot be printed on a certificate" in response.get_data(as_text=True)
     assert "U+10000" in response.get_data(as_text=True)
     assert user_count(db) == 0
+
+
+def long_vietnamese_name(length: int) -> str:
+    """A Vietnamese name of ``length`` characters once precomposed (NFC), ending in a letter."""
+    words = [
+        "Nguyễn",
+        "Thị",
+        "Phương",
+        "Hoàng",
+        "Ngọc",
+        "Diễm",
+        "Trần",
+        "Quốc",
+        "Bảo",
+        "Lê",
+        "Thị",
+        "Huyền",
+        "Trâm",
+    ]
+    name = ""
+    while len(name) < length:
+        name += ("" if not name else " ") + words[len(name) % len(words)]
+    return name[: length - 1].rstrip() + "ễ" * (length - len(name[: length - 1].rstrip()))
+
+
+def test_the_name_limit_counts_characters_after_nfc_not_as_typed(client, db):
+    name = long_vietnamese_name(195)
+    decomposed = unicodedata.normalize("NFD", name)
+    assert len(name) == 195 and len(decomposed) > 230  # as a keyboard sending combining accents types it
+    assert register(client, full_name=decomposed).status_code == 200
+    assert db.session.execute(select(User.full_name)).scalar_one() == name
+
+
+def test_a_name_of_more_than_200_characters_after_nfc_is_refused_however_typed(client, db):
+    name = long_vietnamese_name(201)
+    for typed in (name, unicodedata.normalize("NFD", name)):
+        response = register(client, full_name=typed)
+        assert response.status_code == 400
+        assert "at most 200 characters" in response.get_data(as_text=True)
+    assert user_count(db) == 0
+
+
+def test_every_unprintable_character_is_listed_once_in_the_order_typed(client, db):
+    unprintable = [chr(0x13000 + n) for n in range(40)]  # 40 Egyptian hieroglyphs
+    name = "Ada " + "".join(unprintable) + " " + "".join(reversed(unprintable))
+    page = register(client, full_name=name).get_data(as_text=True)
+    message = page.split("These 40 characters cannot be printed on a certificate:", 1)[1]
+    listed = re.findall(r"\(U\+([0-9A-F]{4,6})\)", message.split("Please write your name", 1)[0])
+    assert listed == [f"{ord(char):04X}" for char in unprintable]
+    assert user_count(db) == 0
+
+
+def test_one_unprintable_character_is_named_in_the_singular(client, db):
+    page = register(client, full_name="Ada \U00013000").get_data(as_text=True)  # a hieroglyph
+    assert "This character cannot be printed on a certificate: “\U00013000” (U+13000)" in page
+
+
+def test_a_huge_name_gets_the_length_message_not_a_500(client, db):
+    response = register(client, full_name="a\u0301" * 200_000)
+    assert response.status_code == 400
+    assert "at most 200 characters" in response.get_data(as_text=True)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import random
 import unicodedata
+from urllib.parse import quote
 
+import pytest
 from pypdf import PdfReader
 
 from lms.certificates import codes
@@ -89,7 +92,54 @@ def test_a_typo_is_refused_with_400_before_any_lookup(client, certified, count_q
 def test_bad_length_is_a_400_with_a_message(client, app_context):
     response = client.get("/verify", query_string={"code": "ABC"})
     assert response.status_code == 400
-    assert "17 letters and digits" in response.get_data(as_text=True)
+    assert "18 letters and digits" in response.get_data(as_text=True)
+
+
+def first_format_code(check: str) -> str:
+    """A code as the first format issued it (16 symbols, a modulo-37 check symbol) ending in ``check``."""
+    rng = random.Random(check)
+    while True:
+        payload = "".join(rng.choice(codes.ALPHABET) for _ in range(16))
+        if codes.legacy_check_symbol(payload) == check:
+            return "-".join([payload[i : i + 4] for i in range(0, 16, 4)] + [check])
+
+
+@pytest.fixture
+def first_format_certificates(certified, db):
+    """Certificates issued before the current code format: their codes, as stored, end in each
+    of the first format's five extra check symbols."""
+    made = []
+    for check in "*~$=U":
+        user, cert = certified()
+        cert.code = first_format_code(check)
+        made.append(cert)
+    db.session.commit()
+    return made
+
+
+def test_certificates_with_first_format_codes_still_verify(client, first_format_certificates):
+    for cert in first_format_certificates:
+        page = client.get(f"/verify/{cert.code}")
+        assert page.status_code == 200 and "Valid." in page.get_data(as_text=True)
+        assert client.get(f"/verify/{cert.code}.json").get_json()["code"] == cert.code
+        assert client.get(f"/verify/{cert.code}/credential.json").status_code == 200
+        typed = client.get("/verify", query_string={"code": cert.code.lower().replace("-", " ")})
+        assert typed.status_code == 302
+        assert cert.code in client.get(typed.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_first_format_link_that_lost_its_last_symbol_in_a_chat_still_arrives(
+    client, first_format_certificates
+):
+    for cert in first_format_certificates[:4]:  # the four that end in punctuation
+        cut = client.get(f"/verify/{cert.code[:-1]}")
+        assert cut.status_code == 302
+        assert client.get(cut.headers["Location"]).status_code == 200
+
+
+def test_a_percent_encoded_first_format_code_verifies(client, first_format_certificates):
+    cert = first_format_certificates[0]
+    assert client.get(f"/verify/{quote(cert.code, safe='')}").status_code == 200
 
 
 def test_an_unknown_code_is_a_plain_404(client, app_context):
