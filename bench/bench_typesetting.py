@@ -32,6 +32,13 @@ CASES = {
     "Latin (Vietnamese)": "Nguyễn Thị Phương",
     "CJK (Traditional Chinese)": "陳美玲",
     "Arabic": "فاطمة الزهراء",
+    "Syriac": "ܐܦܪܝܡ ܒܪ ܝܘܣܦ",
+    "N'Ko": "ߡߊ߬ߡߊ߬ߘߎ ߞߊ߲ߕߍ",
+    "Adlam": "𞤀𞤥𞤭𞤲𞤢𞤼𞤢 𞤔𞤢𞤤𞤤𞤮",
+    "Tifinagh": "ⵎⴰⵙⵉⵏⵉⵙⴰ ⵉⴷⵉⵔ",
+    "Tibetan": "བསྟན་འཛིན་རྒྱ་མཚོ",
+    "Mongolian (traditional)": "ᠰᠠᠷᠠᠨᠭᠡᠷᠡᠯ ᠪᠠᠲᠤ",
+    "CJK Extension A and B": "刘䶮 陳𨋢",
 }
 
 

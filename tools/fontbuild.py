@@ -19,7 +19,10 @@ What it does to each source font and why:
   reportlab refuses to embed.  We take the Simplified Chinese face, keep only
   the characters names use (see ``cjk_repertoire``), keep the Japanese and
   Traditional Chinese glyph variants reachable through the ``locl`` feature,
-  and convert the outlines to quadratic TrueType curves with cu2qu.
+  and convert the outlines to quadratic TrueType curves with cu2qu.  The rarer
+  ideographs (``cjk_extension_repertoire``) go into a second file made the
+  same way, so that changing their selection leaves the 14 MB main file as it
+  is.
 
 The build is deterministic: running it twice on the same packages and the same
 fontTools gives byte-identical files (timestamps are taken from the sources).
@@ -33,6 +36,7 @@ import hashlib
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,10 +80,108 @@ class Recipe:
     face_index: int | None = None
     cjk: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: Which of the source's code points to keep; every one when None.
+    repertoire: Callable[[set[int]], set[int]] | None = None
+    #: What the README says was done, when more than removing the hinting.
+    treatment: str = ""
 
 
 def _noto(name: str, scripts: str, *notes: str) -> Recipe:
     return Recipe(f"{name}-Regular.ttf", TRUETYPE_DIR / f"{name}-Regular.ttf", scripts, notes=notes)
+
+
+CJK_TREATMENT = (
+    "subset to the CJK Unified Ideographs block (4E00–9FFF), 12 unified compatibility "
+    "ideographs, 𠮷 and 𠮟, all Hangul syllables, kana, CJK punctuation and full-width "
+    "forms; Japanese (JAN) and Traditional Chinese (ZHT) `locl` variants kept, Korean and "
+    "Hong Kong ones dropped; vertical-writing tables dropped; CFF outlines converted to "
+    "TrueType (cu2qu, max error 1 unit/1000 em)"
+)
+
+CJK_EXTENSION_TREATMENT = (
+    "subset to CJK Extension A and the ideographs beyond the BMP the source draws (Extensions "
+    "B-G, compatibility ideographs left out), plus spaces; otherwise made like "
+    "`NotoSansCJK-Regular.ttf` (same face, `locl` variants, outline conversion)"
+)
+
+
+def cjk_repertoire(available: set[int]) -> set[int]:
+    """Return the code points of the CJK font subset.
+
+    Every character of the CJK Unified Ideographs block is kept rather than a
+    frequency list (GB 2312, Big5 level 1, Jōyō...): those lists miss many
+    characters that real given names use (喆, 堃, 玥, 珺...), and a name that
+    cannot be printed is worse for a learner than 5 MB more in the repository.
+    The rarer extension blocks are left out, except two ideographs from
+    Japanese names and the Jōyō list.  All 11,172 Hangul syllables are kept:
+    the 2,350 of KS X 1001 miss syllables that occur in given names.
+    """
+    wanted: set[int] = set()
+    for first, last in (
+        (0x0020, 0x007E),  # spaces and punctuation inside CJK runs
+        (0x3000, 0x303F),  # CJK symbols: ideographic space, 々, 〆
+        (0x3041, 0x30FF),  # hiragana, katakana, ・, ー
+        (0x31F0, 0x31FF),  # katakana phonetic extensions (Ainu)
+        (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+        (0xAC00, 0xD7A3),  # Hangul syllables
+        (0xFF01, 0xFFEF),  # full-width and half-width forms
+    ):
+        wanted.update(range(first, last + 1))
+    # Compatibility ideographs that are really unified ideographs and that
+    # NFC leaves alone, e.g. 﨑 in 山﨑; the other F900 characters normalise to
+    # the main block.
+    wanted.update(
+        (0xFA0E, 0xFA0F, 0xFA11, 0xFA13, 0xFA14, 0xFA1F, 0xFA21, 0xFA23, 0xFA24, 0xFA27, 0xFA28, 0xFA29)
+    )
+    wanted.update((0x20BB7, 0x20B9F))  # 𠮷 (Yoshino family names), 𠮟 (Jōyō)
+    wanted.add(0x00A0)
+    return wanted & available
+
+
+#: Compatibility ideographs beyond the BMP: NFC replaces every one of them by a unified
+#: ideograph, so a normalised name never contains them.
+CJK_COMPATIBILITY_SUPPLEMENT = range(0x2F800, 0x2FA20)
+
+
+def cjk_extension_repertoire(available: set[int]) -> set[int]:
+    """Return the code points of the CJK extension font: the ideographs the main font lacks.
+
+    All of Extension A (U+3400-4DBF) that Noto Sans CJK draws, and every ideograph beyond the
+    BMP that it draws (Extensions B to G), which is a small, chosen part of those blocks:
+    Extension B alone has 42,720 characters, mostly historical and variant forms; Noto Sans CJK
+    (Adobe's Source Han Sans) draws 2,108 of them, chosen for regional standards, among them
+    every Extension B character of Hong Kong's HKSCS (1,682) and of Japan's JIS X 0213 (303).
+    ``extension_statistics`` counts them for the README.  Spaces are kept so that a space
+    between two rare ideographs does not split the run.
+    """
+    wanted = set(range(0x3400, 0x4DC0))
+    wanted.update(code for code in available if code >= 0x20000 and code not in CJK_COMPATIBILITY_SUPPLEMENT)
+    wanted.update((0x0020, 0x00A0, 0x3000))
+    return wanted & available
+
+
+def extension_statistics(available: set[int]) -> dict[str, int]:
+    """How many characters of each part the extension font keeps, with two regional standards
+    counted through Python's codecs (big5hkscs: HKSCS-2004; euc_jis_2004: JIS X 0213)."""
+    kept = cjk_extension_repertoire(available)
+
+    def encodable(code: int, codec: str) -> bool:
+        try:
+            chr(code).encode(codec)
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    extension_b = [code for code in kept if 0x20000 <= code <= 0x2A6DF]
+    return {
+        "extension_a": sum(1 for code in kept if 0x3400 <= code <= 0x4DBF),
+        "extension_b": len(extension_b),
+        "hkscs": sum(1 for code in extension_b if encodable(code, "big5hkscs")),
+        "hkscs_total": sum(1 for code in range(0x20000, 0x2A6E0) if encodable(code, "big5hkscs")),
+        "jis": sum(1 for code in extension_b if encodable(code, "euc_jis_2004")),
+        "jis_total": sum(1 for code in range(0x20000, 0x2A6E0) if encodable(code, "euc_jis_2004")),
+        "later": sum(1 for code in kept if code > 0x2A6DF),
+    }
 
 
 RECIPES: tuple[Recipe, ...] = (
@@ -117,47 +219,49 @@ RECIPES: tuple[Recipe, ...] = (
     _noto("NotoSansArmenian", "Armenian"),
     _noto("NotoSansLao", "Lao"),
     _noto("NotoSansThaana", "Thaana (Dhivehi)"),
+    _noto("NotoSansSyriac", "Syriac (Estrangela forms; Eastern and Western forms through `locl`)"),
+    _noto("NotoSansNKo", "N'Ko (Manding languages: Guinea, Mali, Côte d'Ivoire)"),
+    _noto(
+        "NotoSansAdlam",
+        "Adlam (Fulani/Pular across West Africa)",
+        "Joined rather than Noto Sans Adlam Unjoined: joined letters are how Adlam is usually handwritten and printed.",
+    ),
+    _noto(
+        "NotoSansTifinagh",
+        "Tifinagh (Tamazight: Morocco, Algeria; Tuareg: Niger, Mali)",
+        "The general Noto Sans Tifinagh (the neo-Tifinagh letters standardised by IRCAM) rather than one of Noto's eleven regional Tuareg styles: it covers the whole Unicode block.",
+    ),
+    Recipe(
+        "NotoSerifTibetan-Regular.ttf",
+        TRUETYPE_DIR / "NotoSerifTibetan-Regular.ttf",
+        "Tibetan (Tibetan, Dzongkha, Ladakhi)",
+        notes=(
+            "Serif: Noto has no sans-serif Tibetan; the Uchen letters it draws are the formal book hand.",
+        ),
+    ),
+    _noto(
+        "NotoSansMongolian",
+        "Mongolian (traditional script), set horizontally (see `typesetting.py`)",
+    ),
     Recipe(
         "NotoSansCJK-Regular.ttf",
         OPENTYPE_DIR / "NotoSansCJK-Regular.ttc",
         "Chinese (Simplified and Traditional), Japanese, Korean",
         face_index=CJK_SC_FACE,
         cjk=True,
+        repertoire=cjk_repertoire,
+        treatment=CJK_TREATMENT,
+    ),
+    Recipe(
+        "NotoSansCJKExt-Regular.ttf",
+        OPENTYPE_DIR / "NotoSansCJK-Regular.ttc",
+        "Rarer ideographs: CJK Extension A; Extension B as Hong Kong (HKSCS) and Japan (JIS X 0213) use it; Extensions C-G",
+        face_index=CJK_SC_FACE,
+        cjk=True,
+        repertoire=cjk_extension_repertoire,
+        treatment=CJK_EXTENSION_TREATMENT,
     ),
 )
-
-
-def cjk_repertoire(available: set[int]) -> set[int]:
-    """Return the code points of the CJK font subset.
-
-    Every character of the CJK Unified Ideographs block is kept rather than a
-    frequency list (GB 2312, Big5 level 1, Jōyō...): those lists miss many
-    characters that real given names use (喆, 堃, 玥, 珺...), and a name that
-    cannot be printed is worse for a learner than 5 MB more in the repository.
-    The rarer extension blocks are left out, except two ideographs from
-    Japanese names and the Jōyō list.  All 11,172 Hangul syllables are kept:
-    the 2,350 of KS X 1001 miss syllables that occur in given names.
-    """
-    wanted: set[int] = set()
-    for first, last in (
-        (0x0020, 0x007E),  # spaces and punctuation inside CJK runs
-        (0x3000, 0x303F),  # CJK symbols: ideographic space, 々, 〆
-        (0x3041, 0x30FF),  # hiragana, katakana, ・, ー
-        (0x31F0, 0x31FF),  # katakana phonetic extensions (Ainu)
-        (0x4E00, 0x9FFF),  # CJK Unified Ideographs
-        (0xAC00, 0xD7A3),  # Hangul syllables
-        (0xFF01, 0xFFEF),  # full-width and half-width forms
-    ):
-        wanted.update(range(first, last + 1))
-    # Compatibility ideographs that are really unified ideographs and that
-    # NFC leaves alone, e.g. 﨑 in 山﨑; the other F900 characters normalise to
-    # the main block.
-    wanted.update(
-        (0xFA0E, 0xFA0F, 0xFA11, 0xFA13, 0xFA14, 0xFA1F, 0xFA21, 0xFA23, 0xFA24, 0xFA27, 0xFA28, 0xFA29)
-    )
-    wanted.update((0x20BB7, 0x20B9F))  # 𠮷 (Yoshino family names), 𠮟 (Jōyō)
-    wanted.add(0x00A0)
-    return wanted & available
 
 
 def load_source(recipe: Recipe) -> TTFont:
@@ -256,9 +360,7 @@ def build_font(recipe: Recipe, out_dir: Path) -> Path:
     available = set(font.getBestCmap())
     if recipe.cjk:
         prune_language_systems(font, CJK_LANGUAGE_SYSTEMS)
-        unicodes = cjk_repertoire(available)
-    else:
-        unicodes = available
+    unicodes = recipe.repertoire(available) if recipe.repertoire else available
     subsetter = subset.Subsetter(subset_options(recipe.cjk))
     subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)
@@ -324,7 +426,7 @@ def write_readme(out_dir: Path, fonts: list[tuple[Recipe, Path]]) -> None:
         size = path.stat().st_size
         total += size
         face = f" (face {recipe.face_index}, Noto Sans CJK SC)" if recipe.face_index is not None else ""
-        treatment = CJK_TREATMENT if recipe.cjk else "all its characters kept; hinting removed"
+        treatment = recipe.treatment or "all its characters kept; hinting removed"
         changes = " ".join((f"{treatment}.", *recipe.notes))
         rows.append(
             f"| `{recipe.output}` | {recipe.scripts} | {package} {version} | "
@@ -333,8 +435,16 @@ def write_readme(out_dir: Path, fonts: list[tuple[Recipe, Path]]) -> None:
         )
     table = "\n".join(rows)
     (out_dir / "README.md").write_text(
-        README_TEMPLATE.format(table=table, total=total / 1024 / 1024, fonttools=_fonttools_version())
+        README_TEMPLATE.format(
+            table=table, total=total / 1024 / 1024, fonttools=_fonttools_version(), **_extension_figures()
+        )
     )
+
+
+def _extension_figures() -> dict[str, int]:
+    recipe = next(recipe for recipe in RECIPES if recipe.repertoire is cjk_extension_repertoire)
+    with load_source(recipe) as font:
+        return extension_statistics(set(font.getBestCmap()))
 
 
 def _sha256(path: Path) -> str:
@@ -346,14 +456,6 @@ def _fonttools_version() -> str:
 
     return fontTools.version
 
-
-CJK_TREATMENT = (
-    "subset to the CJK Unified Ideographs block (4E00–9FFF), 12 unified compatibility "
-    "ideographs, 𠮷 and 𠮟, all Hangul syllables, kana, CJK punctuation and full-width "
-    "forms; Japanese (JAN) and Traditional Chinese (ZHT) `locl` variants kept, Korean and "
-    "Hong Kong ones dropped; vertical-writing tables dropped; CFF outlines converted to "
-    "TrueType (cu2qu, max error 1 unit/1000 em)"
-)
 
 README_TEMPLATE = """\
 # Certificate fonts
@@ -406,9 +508,37 @@ Total: {total:.1f} MiB.
   - vertical-writing tables and features, full-width/proportional
     alternates and glyph names are dropped; they are never used for a
     horizontal name.
-  The extension blocks (CJK Ext. A–G) are not included except 𠮷 and 𠮟;
-  `typesetting.uncovered_characters` reports any other character, so the
-  registration form can say it cannot be printed.
+  The extension blocks are in a font of their own, next point.
+* **Rarer ideographs in a second CJK file, `NotoSansCJKExt-Regular.ttf`**,
+  made from the same face in the same way: all {extension_a:,} characters of
+  CJK Extension A that Noto Sans CJK draws, and the {extension_b:,} of
+  Extension B's 42,720 that it draws (Adobe chose them for regional standards:
+  they include all {hkscs:,} Extension B characters of Hong Kong's HKSCS and
+  all {jis:,} of Japan's JIS X 0213, as Python's `big5hkscs` and
+  `euc_jis_2004` codecs define them), plus {later:,} from Extensions C to G.
+  Compatibility ideographs beyond the BMP are left out: NFC replaces each of
+  them by a unified ideograph.  A separate file rather than a larger
+  `NotoSansCJK-Regular.ttf`: the main file stays byte for byte what it was, so
+  the repository does not carry a second 14 MB version of it, and a name
+  without rare characters never touches the extension font's glyphs (a name
+  mixing both is split into runs, which CJK shaping does not notice: the
+  glyphs come from the same design).  Other Extension B–G characters are
+  refused by `typesetting.uncovered_characters` when a name is saved.
+* **Syriac, N'Ko, Adlam, Tifinagh, Tibetan, traditional Mongolian**, the
+  other scripts written in the platform's countries: Syriac for Aramaic
+  names (Noto Sans Syriac: Estrangela by default, with Eastern and Western
+  forms for text tagged `syr-Syrn` or `syr-Syrj`); N'Ko for Manding names in
+  Guinea and Mali; Adlam for Fulani names across West Africa (the joined
+  style, as it is written); Tifinagh for Tamazight in Morocco and Algeria and
+  Tuareg names in Niger and Mali (the general Noto Sans Tifinagh, which
+  covers the whole block, rather than one of its eleven regional Tuareg
+  styles); Tibetan in Noto Serif Tibetan (Noto has no sans-serif Tibetan);
+  traditional Mongolian in Noto Sans Mongolian.  Mongolian is written in
+  vertical columns, but a certificate's name line is horizontal: the name is
+  set left to right with its letters turned a quarter turn anticlockwise,
+  as browsers and word processors set Mongolian inside horizontal text and
+  as the font's glyphs are drawn, so it reads top to bottom when the page is
+  turned a quarter turn clockwise.
 * **Noto Naskh Arabic** rather than Noto Sans Arabic for Arabic and Persian,
   and **Noto Nastaliq Urdu** for Urdu: Naskh is the book hand expected on a
   formal document; Urdu readers expect Nastaliq.

@@ -44,7 +44,9 @@ class ShippedFont:
 
 #: Shipped fonts in order of preference.  Noto Sans comes first so Latin,
 #: Greek, Cyrillic, digits and punctuation use it even though other fonts
-#: also map them; Noto Sans CJK comes last because it maps ASCII too.
+#: also map them; Noto Sans CJK comes late because it maps ASCII too, and its
+#: extension file (CJK Extension A, and B-G as chosen in its README) last, so
+#: that it is used only for the ideographs the main CJK file lacks.
 SHIPPED_FONTS: tuple[ShippedFont, ...] = (
     ShippedFont("NotoSans-Regular.ttf"),
     ShippedFont("NotoNaskhArabic-Regular.ttf", family="arabic"),
@@ -68,7 +70,14 @@ SHIPPED_FONTS: tuple[ShippedFont, ...] = (
     ShippedFont("NotoSansArmenian-Regular.ttf"),
     ShippedFont("NotoSansLao-Regular.ttf"),
     ShippedFont("NotoSansThaana-Regular.ttf"),
+    ShippedFont("NotoSansSyriac-Regular.ttf"),
+    ShippedFont("NotoSansNKo-Regular.ttf"),
+    ShippedFont("NotoSansAdlam-Regular.ttf"),
+    ShippedFont("NotoSansTifinagh-Regular.ttf"),
+    ShippedFont("NotoSerifTibetan-Regular.ttf"),
+    ShippedFont("NotoSansMongolian-Regular.ttf"),
     ShippedFont("NotoSansCJK-Regular.ttf", family="cjk"),
+    ShippedFont("NotoSansCJKExt-Regular.ttf", family="cjk"),
 )
 
 

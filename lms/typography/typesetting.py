@@ -36,6 +36,15 @@ letters only Urdu uses → Urdu).  A Japanese name written only in kanji that
 are also Chinese characters is therefore drawn with Chinese forms unless
 ``language="ja"`` is given.
 
+Traditional Mongolian is written in vertical columns; a certificate line is
+horizontal.  A Mongolian name is set as browsers and word processors set
+Mongolian inside horizontal text: left to right, shaped by HarfBuzz in the
+horizontal direction, with the letters lying a quarter turn anticlockwise as
+the font draws them (turn the page a quarter turn clockwise to read it top to
+bottom).  Rotating the name into a vertical column was the alternative: it
+would stand several times taller than any other name on the line, and a name
+mixing Mongolian and Cyrillic could not be one line.
+
 Limits.  Explicit bidi embeddings, overrides and isolates (U+202A–U+202E,
 U+2066–U+2069) are ignored; the paragraph direction comes from the first
 strong character; one line only (no wrapping).  Glyphs without a character
@@ -260,9 +269,9 @@ def _guess_cjk_language(text: str) -> str:
     """Guess Japanese, Traditional or Simplified Chinese from the characters.
 
     Kana means Japanese.  Han characters outside GB 2312 vote by the national
-    character sets that contain them: a character in JIS X 0208 but neither
-    GB 2312 nor Big5 is a Japanese simplification (桜, 沢); one in Big5 but
-    not GB 2312 is Traditional (陳).  Everything else is Simplified Chinese,
+    character sets that contain them: a character in JIS X 0208 or X 0213 but
+    neither GB 2312 nor Big5-HKSCS is a Japanese simplification (桜, 沢); one
+    in Big5 or Hong Kong's HKSCS but not GB 2312 is Traditional (陳, 𨋢).  Everything else is Simplified Chinese,
     the default face of the CJK font.
     """
     if _KANA.search(text):
@@ -273,9 +282,9 @@ def _guess_cjk_language(text: str) -> str:
     for ch in text:
         if not unicodedata.name(ch, "").startswith("CJK") or _encodable(ch, "gb2312"):
             continue
-        if _encodable(ch, "big5"):
+        if _encodable(ch, "big5hkscs"):  # Big5 and Hong Kong's additions
             traditional = True
-        elif _encodable(ch, "shift_jis"):
+        elif _encodable(ch, "shift_jis_2004"):  # JIS X 0208 and X 0213
             return "ja"
     return "zh-Hant" if traditional else "zh-Hans"
 
