@@ -48,9 +48,10 @@ mixing Mongolian and Cyrillic could not be one line.
 Limits.  Explicit bidi embeddings, overrides and isolates (U+202A–U+202E,
 U+2066–U+2069) are ignored; the paragraph direction comes from the first
 strong character; one line only (no wrapping).  Glyphs without a character
-of their own reach the PDF's text layer as private-use code points; each
-drawn line is wrapped in an ``ActualText`` span so that PDF readers that
-honour it (Acrobat, poppler, pdf.js) copy and search the real text.
+of their own are given codes whose ToUnicode entry names the characters they
+stand for, and groups of glyphs that no such entry can describe are wrapped
+in ``ActualText`` spans (see ``textlayer``), so that copying and searching give
+the typed text in logical order, right-to-left text included.
 """
 
 from __future__ import annotations
@@ -64,9 +65,10 @@ from typing import Literal
 
 import uharfbuzz as hb
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, TTFont
+from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 from reportlab.pdfgen.canvas import Canvas
 
+from lms.typography import textlayer
 from lms.typography.coverage import (
     FONTS_DIR,
     SHIPPED_FONTS,
@@ -78,6 +80,7 @@ from lms.typography.coverage import (
     prepare,
     uncovered_characters,
 )
+from lms.typography.textlayer import TextMappedFont
 
 __all__ = [
     "SHIPPED_FONTS",
@@ -472,6 +475,8 @@ def _shape_run(
     buffer.direction = "rtl" if rtl else "ltr"
     buffer.language = language
     buffer.flags = hb.BufferFlags.REMOVE_DEFAULT_IGNORABLES
+    # Marks keep clusters of their own, so the text layer can say which glyph is which mark.
+    buffer.cluster_level = hb.BufferClusterLevel.MONOTONE_CHARACTERS
     buffer.guess_segment_properties()  # fills in the script only
     hb.shape(face.font, buffer, {})
     return list(zip(buffer.glyph_infos, buffer.glyph_positions, strict=True))
@@ -522,8 +527,7 @@ def text_width(text: str, font_size: float, language: str | None = None) -> floa
 # reportlab: registration and drawing.
 
 _registration_lock = threading.Lock()
-_private_glyph_lock = threading.Lock()
-_reportlab_fonts: dict[str, TTFont] = {}
+_reportlab_fonts: dict[str, TextMappedFont] = {}
 
 
 def register_fonts() -> None:
@@ -541,7 +545,7 @@ def register_fonts() -> None:
         for spec in SHIPPED_FONTS:
             font = _reportlab_fonts.get(spec.name)
             if font is None:
-                font = TTFont(spec.name, str(spec.path))
+                font = TextMappedFont(spec.name, str(spec.path))
             if spec.name not in known:
                 pdfmetrics.registerFont(font)
             _reportlab_fonts[spec.name] = font
@@ -552,46 +556,22 @@ def _still_registered() -> bool:
     return SHIPPED_FONTS[-1].name in pdfmetrics.getRegisteredFontNames()
 
 
-def _character_for_glyph(font: TTFont, gid: int) -> int:
-    """The code point reportlab must be given to embed and draw glyph ``gid``.
-
-    reportlab embeds subsets by character, not by glyph.  Glyphs that no
-    character maps to (ligatures, conjuncts, contextual forms) are given a
-    private-use code point in reportlab's tables for this font, as reportlab's
-    own shaping does; it checks the same tables, so the two never collide.
-    """
-    face = font.face
-    characters = face.glyphToChar.get(gid)
-    if characters:
-        return characters[0]
-    with _private_glyph_lock:
-        characters = face.glyphToChar.get(gid)
-        if characters:
-            return characters[0]
-        code = 0xE000
-        while code in face.charToGlyph:
-            code += 1
-        if code > 0xF8FF:
-            raise RuntimeError(f"{font.fontName}: too many unmapped glyphs for one process")
-        face.charToGlyph[code] = gid
-        face.glyphToChar.setdefault(gid, []).append(code)
-        face.charWidths[code] = font.pdfScale(face.hmetrics[gid][0])
-        return code
-
-
 @functools.lru_cache(maxsize=2048)
 def _reportlab_string(run: ShapedRun) -> ShapedStr:
     """Turn a shaped run into the ``ShapedStr`` reportlab's canvas draws.
 
-    reportlab places each character of a ``ShapedStr`` with the advance and
-    offsets of its ``ShapeData``, in thousandths of the font size.
+    Each glyph is given the code whose ToUnicode entry names the characters it stands for
+    (``textlayer.glyph_texts``). reportlab places each character of a ``ShapedStr`` with the
+    advance and offsets of its ``ShapeData``, in thousandths of the font size.
     """
     font = _reportlab_fonts[run.font.name]
     scale = 1000 / run.units_per_em
+    glyphs = run.glyphs
+    texts = textlayer.glyph_texts(run.text, run.start, [glyph.cluster for glyph in glyphs], run.rtl)
     characters = []
     data = []
-    for glyph in run.glyphs:
-        code = _character_for_glyph(font, glyph.gid)
+    for glyph, text in zip(glyphs, texts, strict=True):
+        code = font.code_for(glyph.gid, text)
         characters.append(chr(code))
         data.append(
             ShapeData(
@@ -629,26 +609,19 @@ def draw_text_line(
     register_fonts()
     width = line.width(font_size)
     left = {"left": x, "centre": x - width / 2, "right": x - width}[align]
+    spans = textlayer.actual_text_spans(line.text, [(run.text, run.rtl) for run in line.runs])
     canvas.saveState()
-    canvas.addLiteral(f"/Span <</ActualText {_pdf_text_string(line.text)}>> BDC")
+    for span in spans:
+        canvas.addLiteral(span)
     try:
         for run in line.runs:
             canvas.setFont(run.font.name, font_size)
             canvas.drawString(left, y, _reportlab_string(run))
             left += run.width(font_size)
     finally:
-        canvas.addLiteral("EMC")
+        for _span in spans:
+            canvas.addLiteral("EMC")
         canvas.restoreState()
-
-
-def _pdf_text_string(text: str) -> str:
-    """A PDF hex string in UTF-16BE, for the ``ActualText`` of a drawn line.
-
-    Glyphs that no character maps to (ligatures, regional forms) reach the
-    PDF's text layer as private-use characters; ``ActualText`` tells PDF
-    readers the real text, so copying or searching the name works.
-    """
-    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
 def draw_name(
