@@ -6,6 +6,7 @@ from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
 from lms.config import ConfigurationError
+from lms.courses import add_course_page_context
 from lms.learning.events import course_completed
 from lms.roles import Role
 from lms.web import add_navigation
@@ -41,5 +42,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(certificates_cli)
     course_completed.connect(on_course_completed)  # connecting twice is a no-op
+    add_course_page_context(views.course_page_certificate)
     add_navigation("certificates.mine", _l("My certificates"), Role.LEARNER)
     add_navigation("certificates.register", _l("Certificates"), Role.ADMIN)

@@ -44,13 +44,13 @@ def test_learner_completes_downloads_and_the_public_verifies(page, course_and_pe
     page.get_by_role("button", name="Mark as complete and continue").click()
     expect(page.get_by_text("Congratulations! You have completed this course.")).to_be_visible()
 
-    page.get_by_role("link", name="My certificates").click()
+    page.get_by_role("link", name="My certificates", exact=True).click()
     expect(page.get_by_role("heading", name="Teaching Online")).to_be_visible()
     with page.expect_download() as info:
         page.get_by_role("link", name=re.compile("Download PDF")).click()
     data = info.value.path().read_bytes()
     text = unicodedata.normalize("NFKC", PdfReader(io.BytesIO(data)).pages[0].extract_text())
-    share = page.get_by_label(re.compile("Share link")).input_value()
+    share = page.locator(".share-link").inner_text().strip()
     code = share.rsplit("/", 1)[-1]
     assert NAME in text and code in text and "Teaching Online" in text
 
@@ -104,3 +104,40 @@ def test_admin_exports_a_zip_and_an_empty_filter_is_explained(page, course_and_p
     expect(page.get_by_text("No certificate matches these filters.")).to_be_visible()
     page.goto(page.url.replace("/admin/certificates?", "/admin/certificates.zip?"))
     expect(page.get_by_text("nothing to export")).to_be_visible()
+
+
+def test_the_copy_button_puts_the_whole_verification_link_on_the_clipboard(
+    course_and_people, browser, live_server
+):
+    course, learner, _admin = course_and_people
+    context = browser.new_context(base_url=live_server)  # JavaScript on: the button is its work
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        sign_in(page, learner)
+        for lesson in course.lessons:
+            page.goto(f"/courses/{course.slug}/lessons/{lesson.slug}")
+            page.get_by_role("button", name=re.compile("Mark as complete")).click()
+        expect(page.locator("#certificate")).to_be_visible()  # the page after the last lesson
+        link = page.locator("#certificate .share-link").inner_text().strip()
+        assert re.fullmatch(r"http://localhost/verify/[0-9A-Z]{4}(-[0-9A-Z]{4}){3}-[0-9A-Z]{2}", link), (
+            link
+        )  # BASE_URL
+        page.locator("#certificate").get_by_role("button", name="Copy link").click()
+        expect(page.locator("#certificate .share-status")).to_have_text("Link copied.")
+        assert page.evaluate("navigator.clipboard.readText()") == link
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_share_box_has_the_link_and_no_copy_button(page, course_and_people, db):
+    from tests.certificates.conftest import complete_course
+
+    course, learner, _admin = course_and_people
+    complete_course(learner, course)
+    db.session.commit()
+    sign_in(page, learner)
+    page.goto("/certificates")
+    expect(page.locator(".share-link")).to_contain_text("/verify/")
+    assert page.get_by_role("button", name="Copy link").count() == 0
