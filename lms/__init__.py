@@ -13,7 +13,9 @@ from lms import paths
 def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Build the application. `config` overrides every other source (used by tests). The instance
     folder (database, keys, outbox, media) is `instance_path`, else `paths.instance_dir()`."""
-    app = Flask(
+    from lms.unit_of_work import Application  # Flask, with one unit of work per request
+
+    app = Application(
         __name__,
         instance_path=str(Path(instance_path).resolve()) if instance_path else paths.instance_dir(),
         instance_relative_config=True,
@@ -31,11 +33,12 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     # The factory is the top layer and imports everything, inside the function: any `import
     # lms.x` runs this file first, so imports up here would load every domain for any module.
-    from lms import database, errors, i18n, inputs, links, security, web
+    from lms import database, errors, i18n, inputs, links, security, unit_of_work, web
     from lms.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
+    unit_of_work.init_app(app)
     migrate.init_app(app, db, directory=str(paths.shipped("migrations")), render_as_batch=True)
     inputs.init_app(app)  # before CSRF, which parses the form, and before any route is added
     csrf.init_app(app)

@@ -36,6 +36,29 @@ MESSAGES = {
 }
 
 
+class DomainError(ValueError):
+    """A rule of the domain refused what was asked; the unit of work keeps nothing of the change.
+
+    `str(error)` is the message for the person (already translated). `field` names the form field
+    it belongs to, if any (`lms.web.refusals_on` shows it there). `status` is the status of the
+    page shown when a view lets the error reach the handler: 400, or 409 for a change that
+    collides with someone else's. Each domain raises its own subclass (AccountError, ...).
+    """
+
+    status = 400
+
+    def __init__(self, message: str = "", field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class ConcurrentChange(DomainError):
+    """Another request changed the same thing at the same moment and the database kept theirs
+    (lms.unit_of_work.lost_race); nothing of this one was written."""
+
+    status = 409
+
+
 def render_error(code: int, detail: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
@@ -63,6 +86,12 @@ def init_app(app: Flask) -> None:
         if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
             return {"error": str(MESSAGES[400][0]), "detail": str(message)}, 400
         return render_template("errors/bad_host.html", message=message, base_url=app.config["BASE_URL"]), 400
+
+    @app.errorhandler(DomainError)
+    def refused(error: DomainError):
+        """A service refused and the view let the refusal through: the page says why. The unit
+        of work has already rolled the request's changes back."""
+        return render_error(error.status, str(error) or None)
 
     @app.errorhandler(IntegrityError)
     def concurrent_change(error: IntegrityError):

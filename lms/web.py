@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
-from lms import policy
+from lms import policy, unit_of_work
+from lms.errors import DomainError
 from lms.extensions import db
 from lms.i18n import LANGUAGE_COOKIE
 from lms.policy import has_role, public
@@ -67,6 +70,33 @@ def form_error(form, error) -> None:
         field.errors = list(field.errors) + [str(error)]
     else:
         form.form_errors.append(str(error))
+
+
+@contextmanager
+def refusals_on(form) -> Iterator[None]:
+    """Show a service's refusal on the form that asked for the change:
+
+        with refusals_on(form):
+            services.change(...)
+            return redirect(...)
+        return render_template(..., form=form), 400
+
+    A DomainError raised in the block undoes the request's changes (the form is re-rendered
+    from the database as it was), lands on its field or the form, and the view goes on after
+    the block. Other errors pass through."""
+    try:
+        yield
+    except DomainError as error:
+        unit_of_work.discard()
+        form_error(form, error)
+
+
+def refused(error: DomainError, target: str):
+    """A refused button press (move, remove, enrol): undo the request's changes, say why on the
+    page at `target`, and go there."""
+    unit_of_work.discard()
+    flash(str(error), "error")
+    return redirect(target)
 
 
 @bp.get("/")

@@ -16,6 +16,7 @@ from lms.courses.models import Course
 from lms.enrolment.models import Enrolment, EnrolmentSource
 from lms.enrolment.services import EnrolmentError, enrol
 from lms.extensions import db
+from lms.unit_of_work import after_commit
 
 COLUMNS = ("email", "full_name", "gender", "country", "institution", "profile_role")
 MAX_ROWS = 5000
@@ -121,8 +122,9 @@ def read_cohort_csv(data: bytes) -> tuple[list[CohortRow], list[str]]:
 
 
 def enrol_cohort(course: Course, rows: list[CohortRow]) -> tuple[CohortResult, list[str]]:
-    """Create missing accounts (without a password: they get a set-password link) and enrol
-    everyone. Flushes only; on problems the caller rolls back."""
+    """Create missing accounts (without a password: each gets a set-password link once the unit
+    of work commits) and enrol everyone. Flushes only; on problems the caller's unit of work must
+    roll back (a 400 page does), and then no mail leaves."""
     result, problems = CohortResult(), []
     emails = [row.email for row in rows]
     existing = {
@@ -145,6 +147,7 @@ def enrol_cohort(course: Course, rows: list[CohortRow]) -> tuple[CohortResult, l
                 country=row.country, institution=row.institution, profile_role=row.profile_role,
             )  # fmt: skip
             result.new_users.append(user)
+            after_commit(accounts.send_password_link, user, welcome=True)
         before = enrolled.get(user.id)
         if before is not None and before.active:
             result.already += 1

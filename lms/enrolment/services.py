@@ -12,10 +12,11 @@ from lms.accounts.models import User
 from lms.columns import utcnow
 from lms.courses.models import Course
 from lms.enrolment.models import Enrolment, EnrolmentSource
+from lms.errors import DomainError
 from lms.extensions import db
 
 
-class EnrolmentError(ValueError):
+class EnrolmentError(DomainError):
     """Enrolment refused; the message says why."""
 
 

@@ -1,4 +1,5 @@
-"""Enrol in and leave courses; administrators enrol cohorts from CSV."""
+"""Enrol in and leave courses; administrators enrol cohorts from CSV. The request's unit of work
+commits (lms/unit_of_work.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,13 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.accounts.services import send_password_link
 from lms.courses.access import can_see_course
 from lms.courses.queries import course_by_slug
 from lms.enrolment import bp, cohort, services
 from lms.enrolment.forms import CohortUploadForm, EnrolForm
-from lms.extensions import db
 from lms.forms import ActionForm
 from lms.policy import admin_required, login_required
+from lms.web import refused
 
 
 def _visible_course(slug: str):
@@ -33,10 +33,7 @@ def enrol(slug: str):
     try:
         services.enrol(current_user, course, key=form.key.data)
     except services.EnrolmentError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("courses.course", slug=slug))
-    db.session.commit()
+        return refused(error, url_for("courses.course", slug=slug))
     flash(_("You are enrolled. Welcome to the course!"), "success")
     return redirect(url_for("learning.resume", slug=slug))
 
@@ -51,7 +48,6 @@ def leave(slug: str):
     if enrolment is None or not enrolment.active:
         abort(404)
     services.leave(enrolment)
-    db.session.commit()
     flash(_("You have left the course. Your progress is kept if you come back."), "info")
     return redirect(url_for("courses.course", slug=slug))
 
@@ -68,12 +64,8 @@ def upload_cohort(slug: str):
         rows, problems = cohort.read_cohort_csv(form.file.data.read())
         if not problems:
             result, problems = cohort.enrol_cohort(course, rows)
-        if problems:
-            db.session.rollback()
+        if problems:  # a 400 page: the unit of work rolls back whatever enrol_cohort wrote
             return render_template("enrolment/cohort.html", course=course, form=form, problems=problems), 400
-        db.session.commit()
-        for user in result.new_users:  # only after the commit: no mail for a rolled-back import
-            send_password_link(user, welcome=True)
         flash(
             _(
                 "%(enrolled)s enrolled (%(new)s new accounts, invited by email); %(already)s were already enrolled.",

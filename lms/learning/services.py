@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -12,7 +14,7 @@ from lms.enrolment.services import record_activity
 from lms.extensions import db
 from lms.learning.events import course_completed
 from lms.learning.models import LessonCompletion
-from lms.learning.progress import course_progress
+from lms.learning.progress import CourseProgress, course_progress
 
 
 def complete_lesson(user_id: int, lesson: Lesson) -> bool:
@@ -28,15 +30,37 @@ def complete_lesson(user_id: int, lesson: Lesson) -> bool:
     return True
 
 
-def check_course_completion(enrolment: Enrolment, course: Course) -> bool:
-    """Mark the enrolment completed if the rule is met and it was not already.
+@dataclass(frozen=True)
+class LessonDone:
+    """What marking a lesson complete decided: the learner's progress afterwards (the view picks
+    the next step from it) and whether this very request completed the course."""
+
+    progress: CourseProgress
+    completed_course: bool
+
+
+def mark_lesson_complete(
+    user_id: int, lesson: Lesson, enrolment: Enrolment | None, course: Course
+) -> LessonDone:
+    """Record the lesson as done (safe to repeat), note the activity and complete the course if
+    its rule is now met. `course` is loaded with its structure."""
+    complete_lesson(user_id, lesson)
+    progress = course_progress(course, user_id)
+    return LessonDone(progress, progress_made(enrolment, course, lesson.id, progress))
+
+
+def check_course_completion(
+    enrolment: Enrolment, course: Course, progress: CourseProgress | None = None
+) -> bool:
+    """Mark the enrolment completed if the rule is met and it was not already. `progress` is the
+    learner's current progress in `course`, if the caller has it already.
 
     The conditional UPDATE (`WHERE completed_at IS NULL`) lets exactly one of several
     concurrent requests win, so `course_completed` is sent exactly once.
     """
     if enrolment.completed_at is not None:
         return False
-    progress = course_progress(course, enrolment.user_id)
+    progress = progress or course_progress(course, enrolment.user_id)
     if not progress.overall.complete or progress.overall.total == 0:
         return False
     result = db.session.execute(
@@ -52,14 +76,19 @@ def check_course_completion(enrolment: Enrolment, course: Course) -> bool:
     return True
 
 
-def progress_made(enrolment: Enrolment | None, course: Course, lesson_id: int | None = None) -> bool:
+def progress_made(
+    enrolment: Enrolment | None,
+    course: Course,
+    lesson_id: int | None = None,
+    progress: CourseProgress | None = None,
+) -> bool:
     """After a learner finished an item (a lesson, a quiz attempt): note the activity and complete
     the course if its rule is now met. True when the course was completed by this very call.
     Those who study without an active enrolment (trainers, admins) leave no trace."""
     if enrolment is None or not enrolment.active:
         return False
     record_activity(enrolment, lesson_id)
-    return check_course_completion(enrolment, course)
+    return check_course_completion(enrolment, course, progress)
 
 
 def on_attempt_recorded(attempt, *, enrolment: Enrolment | None, course: Course) -> bool:

@@ -50,9 +50,8 @@ def lesson(slug: str, lesson_slug: str):
         form=ActionForm(),
         done=lesson.id in progress.completed_lessons,
     )
-    # Recorded after rendering: committing first would expire everything the page reads.
-    if enrolment is not None and enrolment.active and record_activity(enrolment, lesson.id):
-        db.session.commit()
+    if enrolment is not None and enrolment.active:
+        record_activity(enrolment, lesson.id)
     return page
 
 
@@ -65,13 +64,11 @@ def complete(slug: str, lesson_slug: str):
         return offer_enrolment(course)
     if not ActionForm().validate_on_submit():
         abort(400)
-    services.complete_lesson(current_user.id, lesson)
-    completed_now = services.progress_made(enrolment, course, lesson.id)
-    db.session.commit()
-    if completed_now:
+    done = services.mark_lesson_complete(current_user.id, lesson, enrolment, course)
+    if done.completed_course:
         flash(_("Congratulations! You have completed this course."), "success")
         return redirect(url_for("courses.course", slug=slug))
-    progress = course_progress(course, current_user.id)
+    progress = done.progress
     if lesson.module.quiz is not None and lesson.module.quiz.id not in progress.passed_quizzes:
         last_of_module = lesson.module.lessons[-1] == lesson
         if last_of_module:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import User
+from lms.errors import DomainError
 from lms.extensions import db
 from lms.quizzes.kinds import KINDS, AnswerError
 from lms.quizzes.models import Quiz, QuizAttempt
@@ -21,15 +22,17 @@ from lms.quizzes.models import Quiz, QuizAttempt
 FIELD_PREFIX = "q-"
 
 
-class SubmissionError(ValueError):
-    """The submission cannot be scored; no attempt is used."""
+class SubmissionError(DomainError):
+    """The submission cannot be scored; no attempt is used (a 400 page says why)."""
 
 
-class AlreadySubmitted(Exception):
+class AlreadySubmitted(DomainError):
     """This attempt number was already recorded (double click or another tab)."""
 
+    status = 409
+
     def __init__(self, attempt: QuizAttempt):
-        super().__init__("attempt already recorded")
+        super().__init__()
         self.attempt = attempt
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from lms import unit_of_work
 from lms.enrolment.access import course_for_study, offer_enrolment
 from lms.errors import abort_with
 from lms.extensions import db
@@ -66,20 +67,16 @@ def submit(slug: str, module_slug: str):
         abort_with(400, _("The submission has no attempt number. Please open the quiz again."))
     answers = {key: request.form.getlist(key) for key in request.form if key not in {"csrf_token", "attempt"}}
     try:
-        attempt = services.submit(quiz, current_user, number, answers)
+        attempt = services.submit(quiz, current_user, number, answers)  # SubmissionError: a 400 page
     except services.AlreadySubmitted as duplicate:
-        db.session.rollback()
+        unit_of_work.discard()
         flash(_("This attempt had already been submitted; here is its result."), "info")
         return redirect(
             url_for("quizzes.attempt", slug=slug, module_slug=module_slug, number=duplicate.attempt.number)
         )
-    except services.SubmissionError as error:
-        db.session.rollback()
-        abort_with(400, str(error))
     completed = any(
         done for _receiver, done in attempt_recorded.send(attempt, enrolment=enrolment, course=course)
     )
-    db.session.commit()
     if completed:
         flash(_("Congratulations! You have completed this course."), "success")
     return redirect(url_for("quizzes.attempt", slug=slug, module_slug=module_slug, number=attempt.number))

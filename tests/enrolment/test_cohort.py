@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from lms.accounts.models import Gender, User
 from lms.enrolment.models import Enrolment, EnrolmentSource
 from lms.roles import Role
-from tests import factories
+from tests import factories, mailbox
 
 HEADER = "email,full_name,gender,country,institution,profile_role\n"
 
@@ -91,3 +91,24 @@ def test_formula_looking_cells_are_kept_as_text(client, db, login):
     upload(client, HEADER + 'a@example.org,Ann Bee,woman,KE,"=HYPERLINK(""http://x"")",faculty\n')
     user = db.session.execute(select(User).where(User.email == "a@example.org")).scalar_one()
     assert user.institution == '=HYPERLINK("http://x")'
+
+
+def test_a_refusal_after_the_accounts_were_made_rolls_everything_back_and_sends_no_mail(
+    app, client, db, login
+):
+    """The accounts are created (and flushed) before each enrolment is refused: the 400 page
+    rolls them back with the request's unit of work, and no welcome mail leaves."""
+    factories.make_course("closed", published=False)
+    admin = factories.make_user(role=Role.ADMIN)
+    db.session.commit()
+    login(admin)
+    before = counts(db)
+    text = (
+        HEADER
+        + "first@example.org,First Person,woman,KE,Uni,faculty\nsecond@example.org,Second Person,man,KE,Uni,other\n"
+    )
+    response = upload(client, text, slug="closed")
+    assert response.status_code == 400
+    assert "Line 2: This course is not open for enrolment." in response.get_data(as_text=True)
+    assert counts(db) == before
+    assert mailbox.messages(app) == []
