@@ -206,10 +206,11 @@ def fetch(url: str, server: subprocess.Popen, log: Path, wait: float = 30.0) -> 
     deadline = time.monotonic() + wait
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (our own server)
+            # A worker's first request loads the application: on a busy machine that takes seconds.
+            with urllib.request.urlopen(url, timeout=wait) as response:  # noqa: S310 (our own server)
                 assert response.status == 200, (url, response.status)
                 return response.read().decode("utf-8")
-        except (ConnectionError, urllib.error.URLError):
+        except (ConnectionError, TimeoutError, urllib.error.URLError):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise AssertionError(f"gunicorn did not serve {url}:\n{log.read_text()}") from None
             time.sleep(0.2)
