@@ -248,3 +248,30 @@ def test_a_real_view_failing_after_its_service_flushed_leaves_nothing_written(
     assert response.status_code == 500
     db.session.expire_all()
     assert db.session.execute(select(func.count()).select_from(Enrolment)).scalar_one() == 0
+
+
+def test_a_cli_command_failing_after_its_service_flushed_leaves_nothing_written(app, runner, monkeypatch):
+    """`users create` has flushed the account when it reports; the report fails (a closed
+    terminal): the command's unit of work rolls the account back."""
+    import click
+
+    def closed_terminal(*args, **kwargs):
+        raise OSError("the terminal went away")
+
+    monkeypatch.setattr(click, "echo", closed_terminal)
+    args = [
+        "users",
+        "create",
+        "--email",
+        "cli@example.org",
+        "--name",
+        "Ana Silva",
+        "--password",
+        "orchid mountain relay 9",
+    ]
+    result = runner.invoke(args=args)
+    assert isinstance(result.exception, OSError) and result.exit_code == 1
+    assert "cli@example.org" not in committed_emails(app)
+    monkeypatch.undo()
+    assert runner.invoke(args=args).exit_code == 0
+    assert "cli@example.org" in committed_emails(app)

@@ -1,4 +1,5 @@
-"""Operations on accounts. They validate, change state and flush; the caller commits once."""
+"""Operations on accounts. They validate, change state and flush; the unit of work commits once
+(lms/unit_of_work.py), and mails with links leave after that commit."""
 
 from __future__ import annotations
 
@@ -19,18 +20,16 @@ from lms.accounts.names import InvalidName, normalise_name
 from lms.accounts.passwords import password_problem
 from lms.accounts.tokens import make_confirmation_token, make_reset_token
 from lms.columns import utcnow
+from lms.errors import DomainError
 from lms.extensions import db
 from lms.links import absolute_url
 from lms.mail import send_mail
 from lms.roles import Role
+from lms.unit_of_work import after_commit
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A rule about accounts was broken; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def normalise_email(raw: str) -> str:
@@ -147,8 +146,8 @@ def sign_out_everywhere(user: User) -> None:
 
 @dataclass(frozen=True)
 class Registration:
-    """What a registration did, for the mail sent after the commit: `user` is the account the mail
-    goes to; `new` says whether it awaits confirmation (else it already existed)."""
+    """What a registration did: `user` is the account the mail (sent after the commit) goes to;
+    `new` says whether it awaits confirmation (else it already existed)."""
 
     email: str
     user: User
@@ -168,8 +167,8 @@ def register(
     """Self-registration that tells nobody whether the address already has an account.
 
     The answer, the page and the work done are the same either way: the input is checked by the
-    same rules, the password is hashed (scrypt) in both paths, and one mail is sent after the
-    commit (`send_registration_mail`). A new address gets an account awaiting confirmation; the
+    same rules, the password is hashed (scrypt) in both paths, and one mail is sent once the unit
+    of work commits (`send_registration_mail`). A new address gets an account awaiting confirmation; the
     mail links to a page where the person confirms by entering the password they chose, so
     someone who registers another person's address cannot sign in with it, and that person
     cannot be tricked into confirming an account whose password the other one knows. An account
@@ -186,7 +185,9 @@ def register(
     existing = find_by_email(email)
     if existing is not None and not existing.awaiting_confirmation:
         generate_password_hash(password, method="scrypt")  # the same work as the other paths
-        return Registration(email=email, user=existing, new=False)
+        registration = Registration(email=email, user=existing, new=False)
+        after_commit(send_registration_mail, registration)
+        return registration
     user = existing or User(email=email, role=Role.LEARNER, password_hash="")
     user.full_name = full_name
     user.gender = Gender(gender)
@@ -197,7 +198,9 @@ def register(
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    return Registration(email=email, user=user, new=True)
+    registration = Registration(email=email, user=user, new=True)
+    after_commit(send_registration_mail, registration)
+    return registration
 
 
 def send_registration_mail(registration: Registration) -> None:
@@ -302,10 +305,11 @@ def send_password_link(user: User, *, welcome: bool = False) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Send a reset link if an active account has this email; say nothing either way."""
+    """Send a reset link (once the unit of work commits) if an active account has this email;
+    say nothing either way."""
     user = find_by_email(email or "")
     if user is not None and user.active:
-        send_password_link(user)
+        after_commit(send_password_link, user)
 
 
 def set_role(user: User, role: Role, *, actor: User | None = None) -> None:

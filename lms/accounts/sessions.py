@@ -28,6 +28,7 @@ from lms.accounts import devices
 from lms.accounts.models import User
 from lms.columns import utcnow
 from lms.extensions import db
+from lms.unit_of_work import unit_of_work
 
 TOUCH_INTERVAL = timedelta(minutes=5)
 MAX_KEY_LENGTH = 100  # keys are 43 characters; anything much longer is not one of ours
@@ -171,8 +172,8 @@ def note_activity(response: Response) -> Response:
     values = {"last_seen_at": now}
     if not remember:
         values["expires_at"] = now + _lifetime(False)
-    db.session.execute(update(SignInSession).where(SignInSession.id == session_id).values(**values))
-    db.session.commit()
+    with unit_of_work():  # its own, after the request's: the page is made whether or not this works
+        db.session.execute(update(SignInSession).where(SignInSession.id == session_id).values(**values))
     return response
 
 

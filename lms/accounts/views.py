@@ -1,4 +1,5 @@
-"""Account pages. Each view: validate the form, call a service, commit once, redirect."""
+"""Account pages. Each view: validate the form, call a service, redirect; the request's unit of
+work commits (lms/unit_of_work.py)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,10 @@ from lms.accounts.forms import (
     ResetPasswordForm,
 )
 from lms.accounts.tokens import user_for_confirmation_token, user_for_reset_token
-from lms.extensions import db, limiter
+from lms.extensions import limiter
 from lms.forms import ActionForm
 from lms.policy import login_required, public
-from lms.web import form_error, safe_next
+from lms.web import refusals_on, safe_next
 
 
 def _login_limit() -> str:
@@ -36,7 +37,7 @@ def _register_limit() -> str:
 
 
 def _sign_in(user, remember: bool = False) -> None:
-    """A new server-side session, then Flask-Login's cookies naming it; the caller commits."""
+    """A new server-side session, then Flask-Login's cookies naming it."""
     services.sign_in(user, remember=remember, user_agent=request.user_agent.string)
     login_user(user, remember=remember)
 
@@ -50,8 +51,8 @@ def register():
         return redirect(url_for("web.home"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        try:
-            registration = services.register(
+        with refusals_on(form):
+            registration = services.register(  # the mail leaves after the commit
                 email=form.email.data,
                 full_name=form.full_name.data,
                 password=form.password.data,
@@ -60,12 +61,6 @@ def register():
                 institution=form.institution.data,
                 profile_role=form.profile_role.data,
             )
-        except services.AccountError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
-            services.send_registration_mail(registration)  # only after the commit
             return render_template("accounts/register_sent.html", email=registration.email)
     return render_template("accounts/register.html", form=form), 400 if form.errors else 200
 
@@ -79,17 +74,12 @@ def confirm_email(token: str):
         return render_template("accounts/confirm_invalid.html"), 400
     form = ConfirmEmailForm()
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             services.confirm_email(user, form.password.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
             if current_user.is_authenticated:  # someone else was signed in on this browser
                 services.sign_out(current_user)
                 logout_user()
             _sign_in(user)
-            db.session.commit()
             flash(_("Your email address is confirmed and your account is ready. Welcome!"), "success")
             return redirect(url_for("web.home"))
     status = 400 if form.errors or form.form_errors else 200
@@ -118,7 +108,6 @@ def login():
             )
         else:
             _sign_in(user, remember=form.remember.data)
-            db.session.commit()
             return redirect(safe_next(url_for("web.home")))
     return render_template("accounts/login.html", form=form), 400 if form.errors or form.form_errors else 200
 
@@ -127,7 +116,6 @@ def login():
 @login_required
 def logout():
     services.sign_out(current_user)
-    db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("web.home"))
@@ -140,7 +128,6 @@ def end_all_sessions():
     if not ActionForm().validate_on_submit():
         abort(400)
     services.sign_out_everywhere(current_user)
-    db.session.commit()
     logout_user()
     flash(_("You have been signed out on every device, including this one."), "info")
     return redirect(url_for("accounts.login"))
@@ -156,7 +143,6 @@ def end_session(session_id: int):
         return logout()
     if not sessions.end_other(current_user, session_id):
         abort(404)
-    db.session.commit()
     flash(_("That device has been signed out."), "success")
     return redirect(url_for("accounts.profile"))
 
@@ -166,7 +152,7 @@ def end_session(session_id: int):
 def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             services.update_profile(
                 current_user,
                 full_name=form.full_name.data,
@@ -175,11 +161,6 @@ def profile():
                 institution=form.institution.data,
                 profile_role=form.profile_role.data,
             )
-        except services.AccountError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Your profile has been saved."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template(
@@ -195,13 +176,8 @@ def profile():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             services.change_password(current_user, form.current_password.data, form.password.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form), 400 if form.errors else 200
@@ -213,8 +189,7 @@ def change_password():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+        services.request_password_reset(form.email.data)  # the mail leaves after the commit
         return render_template("accounts/reset_requested.html")
     return render_template("accounts/forgot_password.html", form=form), 400 if form.errors else 200
 
@@ -228,13 +203,8 @@ def reset_password(token: str):
         return render_template("accounts/reset_invalid.html"), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             services.set_password(user, form.password.data)
-        except services.AccountError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Your password has been set. You can sign in now."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form), 400 if form.errors else 200

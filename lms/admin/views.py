@@ -15,7 +15,7 @@ from lms.database import paginate
 from lms.extensions import db
 from lms.policy import admin_required
 from lms.roles import Role
-from lms.web import form_error
+from lms.web import refusals_on
 
 SEARCH_KEY = "admin_user_search"
 
@@ -45,14 +45,9 @@ def user(user_id: int):
     if request.method == "GET":
         form.role.data = Role(person.role).value
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             accounts.set_role(person, Role(form.role.data), actor=current_user)
             accounts.set_active(person, form.active.data, actor=current_user)
-        except accounts.AccountError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("admin.user", user_id=person.id))
     return render_template("admin/user.html", person=person, form=form), 400 if form.errors else 200

@@ -10,12 +10,12 @@ from lms.accounts.services import find_by_email
 from lms.courses.access import teaches
 from lms.courses.queries import course_by_slug, taught_courses, trainers_of
 from lms.csvexport import csv_response
-from lms.extensions import db
 from lms.forms import ActionForm
 from lms.policy import admin_required, trainer_required
 from lms.teaching import bp, services
 from lms.teaching.cohort import SORT_KEYS, cohort
 from lms.teaching.forms import AddTrainerForm
+from lms.web import refusals_on
 
 
 def _taught_course(slug: str):
@@ -90,13 +90,8 @@ def trainers(slug: str):
         abort(404)
     form = AddTrainerForm()
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             services.assign_trainer(course, find_by_email(form.email.data))
-        except services.TeachingError as error:
-            db.session.rollback()
-            form.email.errors = [str(error)]
-        else:
-            db.session.commit()
             flash(_("Trainer added."), "success")
             return redirect(url_for("teaching.trainers", slug=slug))
     return render_template(
@@ -116,6 +111,5 @@ def remove_trainer(slug: str, user_id: int):
         abort(404 if course is None else 400)
     if not services.remove_trainer(course, user_id):
         abort(404)
-    db.session.commit()
     flash(_("Trainer removed."), "success")
     return redirect(url_for("teaching.trainers", slug=slug))

@@ -195,3 +195,24 @@ def test_a_huge_name_gets_the_length_message_not_a_500(client, db):
     response = register(client, full_name="a\u0301" * 200_000)
     assert response.status_code == 400
     assert "at most 200 characters" in response.get_data(as_text=True)
+
+
+def test_a_registration_whose_commit_fails_sends_no_mail(app, client, db, monkeypatch):
+    """The confirmation mail waits for the commit: a commit that loses a race (here a
+    serialisation failure) answers 409, keeps no account and mails no link to it."""
+    from flask_sqlalchemy.session import Session
+    from sqlalchemy.exc import OperationalError
+
+    class SerializationFailure(Exception):
+        sqlstate = "40001"
+
+    def lost(session):
+        raise OperationalError("COMMIT", {}, SerializationFailure("could not serialize access"))
+
+    token = client.csrf_token()
+    monkeypatch.setattr(Session, "commit", lost)
+    response = client.post("/register", data={**VALID, "csrf_token": token})
+    monkeypatch.undo()
+    assert response.status_code == 409
+    assert user_count(db) == 0
+    assert mailbox.messages(app) == []
