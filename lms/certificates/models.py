@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.accounts.models import User
 from lms.columns import enum_column, utcnow
 from lms.courses.models import Course
+from lms.errors import DomainError
 from lms.extensions import db
 
 
@@ -93,7 +94,7 @@ class Certificate(db.Model):
         self.status = CertificateStatus.SUPERSEDED
 
 
-class CertificateStateError(ValueError):
+class CertificateStateError(DomainError):
     """The certificate is not in a state that allows this change; the message says why."""
 
 

@@ -1,7 +1,7 @@
 """Learners' certificates, public verification, and the administrators' register.
 
 Views stay thin: they load (or 404), check access through lms.policy, call a service or a
-query, commit once and render or redirect.
+query and render or redirect; the request's unit of work commits (lms/unit_of_work.py).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from lms.extensions import db, limiter
 from lms.policy import admin_required, has_role, login_required, public
 from lms.roles import Role
 from lms.typography.coverage import UnprintableTextError
-from lms.web import form_error
+from lms.web import refusals_on
 
 
 def _verify_limit() -> str:
@@ -305,13 +305,8 @@ def revoke(certificate_id: int):
     cert = db.get_or_404(Certificate, certificate_id)
     form = RevokeForm()
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             services.revoke(cert, form.reason.data, current_user)
-        except services.CertificateError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The certificate has been revoked."), "success")
             return redirect(url_for("certificates.manage", certificate_id=cert.id))
     return _manage_page(cert, revoke_form=form, status=400)
@@ -323,13 +318,8 @@ def reinstate(certificate_id: int):
     cert = db.get_or_404(Certificate, certificate_id)
     form = NoteForm()
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             services.reinstate(cert, current_user, form.reason.data or "")
-        except services.CertificateError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The certificate is valid again."), "success")
             return redirect(url_for("certificates.manage", certificate_id=cert.id))
     return _manage_page(cert, note_form=form, status=400)
@@ -341,13 +331,8 @@ def reissue(certificate_id: int):
     cert = db.get_or_404(Certificate, certificate_id)
     form = NoteForm()
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             successor = services.reissue(cert, current_user, form.reason.data or "")
-        except services.CertificateError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("A new certificate has been issued; the old one now points to it."), "success")
             return redirect(url_for("certificates.manage", certificate_id=successor.id))
     return _manage_page(cert, note_form=form, status=400)

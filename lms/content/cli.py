@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from lms.content.format import load_tree
 from lms.content.importer import conflicts, import_courses
-from lms.extensions import db
+from lms.unit_of_work import transactional
 
 
 @click.group()
@@ -22,6 +22,7 @@ def courses() -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--quiet", is_flag=True, help="Print only problems and the summary line.")
 @with_appcontext
+@transactional
 def import_command(path: Path | None, quiet: bool) -> None:
     """Validate everything under PATH (default: the courses folder) and import it in one transaction."""
     path = path or Path(current_app.config["COURSES_DIR"])
@@ -32,12 +33,7 @@ def import_command(path: Path | None, quiet: bool) -> None:
         for problem in problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{len(problems)} problem(s) found; nothing was imported.")
-    try:
-        report = import_courses(specs)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    report = import_courses(specs)
     if not quiet:
         for line in report.lines():
             click.echo(line)

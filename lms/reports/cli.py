@@ -1,8 +1,8 @@
 """`flask --app wsgi reports export --out FILE.csv [filters]`: scheduled exports.
 
 Suppressed by default. `--unsuppressed` needs `--as EMAIL` naming an active administrator and
-writes a row to the audit log (report_export) in the same transaction as nothing else: the
-file is written only after the audit row is committed.
+writes a row to the audit log (report_export), the command's only change: the file is written
+only after the audit row is committed.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from lms.reports.breakdowns import PERIODS
 from lms.reports.exports import CSV_HEADER, FORMATS
 from lms.reports.forms import FilterForm
 from lms.reports.participation import Scope, participation_report, published_breakdowns, report_filter
+from lms.unit_of_work import after_commit, transactional
 
 
 @click.group()
@@ -47,6 +48,7 @@ def reports() -> None:
     "--as", "actor_email", default="", help="Email of the administrator taking an unsuppressed export."
 )
 @with_appcontext
+@transactional
 def export(out, period, unsuppressed, actor_email, **filters):
     """Write the participation data (tidy CSV) for the given filters."""
     courses = list(db.session.execute(db.select(Course).order_by(Course.title)).scalars())
@@ -66,14 +68,14 @@ def export(out, period, unsuppressed, actor_email, **filters):
         try:
             services.record_unsuppressed_export(actor, chosen.described, channel="cli", format="csv")
         except services.ReportError as error:
-            db.session.rollback()
             raise click.ClickException(str(error)) from None
     report = participation_report(chosen, published_breakdowns(period), suppressed=not unsuppressed)
     rows = list(FORMATS["csv"].render(report))
-    db.session.commit()
-    path = Path(out)
+    after_commit(_write, Path(out), rows, "exact (audit-logged)" if unsuppressed else "suppressed")
+
+
+def _write(path: Path, rows: list, kind: str) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         for piece in csv_lines(CSV_HEADER, rows):
             handle.write(piece)
-    kind = "exact (audit-logged)" if unsuppressed else "suppressed"
     click.echo(f"Wrote {len(rows)} rows, {kind}, to {path}.")

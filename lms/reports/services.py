@@ -1,15 +1,19 @@
-"""Operations of the reports domain. They only flush; the view or CLI command commits."""
+"""Operations of the reports domain. They only flush; the request's or CLI command's unit of
+work commits."""
 
 from __future__ import annotations
 
+from lms.errors import DomainError
 from lms.extensions import db
 from lms.policy import has_role
 from lms.reports.models import ReportExport
 from lms.roles import Role
 
 
-class ReportError(ValueError):
-    """A report cannot be produced as asked."""
+class ReportError(DomainError):
+    """A report cannot be produced as asked (for this person)."""
+
+    status = 403
 
 
 def record_unsuppressed_export(actor, described_filter: dict, *, channel: str, format: str) -> ReportExport:
