@@ -43,7 +43,10 @@ def defaults(instance_path: Path) -> dict:
         "LMS_ENV": "development",
         "SITE_NAME": "ICT in Higher Education Learning Platform",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'lms.sqlite3'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "DATABASE_PRE_PING": True,
+        "DATABASE_CONNECT_TIMEOUT": 5,
+        "SQLITE_BUSY_TIMEOUT": 10,
         "COURSES_DIR": str(paths.shipped("courses")),
         "OUTBOX_DIR": str(instance_path / "outbox"),
         "MAIL_SERVER": "",
@@ -108,6 +111,7 @@ def _from_environment(app: Flask) -> None:
 def _derive(app: Flask, instance_path: Path) -> None:
     cfg = app.config
     cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg["SQLALCHEMY_DATABASE_URI"])
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg)
     cfg["MAIL_PORT"] = int(cfg["MAIL_PORT"])
     cfg["MAIL_USE_TLS"] = _truthy(cfg["MAIL_USE_TLS"])
     production = cfg["LMS_ENV"] == "production"
@@ -203,6 +207,21 @@ def database_uri(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def engine_options(cfg) -> dict:
+    """SQLAlchemy engine options from the database settings; explicit SQLALCHEMY_ENGINE_OPTIONS
+    win. DATABASE_PRE_PING tests each pooled connection at checkout (one round trip), so a
+    restarted server costs no failed request; DATABASE_CONNECT_TIMEOUT bounds how long a worker
+    waits for a PostgreSQL server that does not answer (an unreachable host would otherwise hold
+    it for minutes, until the operating system gives up)."""
+    options = dict(cfg["SQLALCHEMY_ENGINE_OPTIONS"] or {})
+    options.setdefault("pool_pre_ping", _truthy(cfg["DATABASE_PRE_PING"]))
+    if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", int(cfg["DATABASE_CONNECT_TIMEOUT"]))
+        options["connect_args"] = connect_args
+    return options
 
 
 def _truthy(value) -> bool:

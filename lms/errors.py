@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, g, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError, default_exceptions
 
-from lms.extensions import db
+from lms import database
+from lms.extensions import db, login_manager
 
 MESSAGES = {
     400: (
@@ -32,6 +33,12 @@ MESSAGES = {
     500: (
         _l("Something went wrong"),
         _l("An unexpected error happened on our side. It has been logged; please try again later."),
+    ),
+    503: (
+        _l("Try again in a moment"),
+        _l(
+            "The site cannot reach its database just now. Please try again in a moment; if you were sending a form, send it again."
+        ),
     ),
 }
 
@@ -100,6 +107,21 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         app.logger.warning("Integrity conflict on %s %s", request.method, request.endpoint)
         return render_error(409)
+
+    @app.errorhandler(SQLAlchemyError)
+    def database_error(error: SQLAlchemyError):
+        """An unreachable or overloaded database gets a 503 that says to come back, and a line in
+        the log per outage (lms/database.py); any other database error is a bug: a 500."""
+        if not database.is_unavailable(error):
+            return unexpected_error(error)
+        database.refused(error)
+        database.discard_session()
+        # The page must not read the database: show it as to a visitor who is not signed in
+        # (the signed-in person's row may have been expired by the rollback).
+        g._login_user = login_manager.anonymous_user()
+        response = make_response(render_error(503))
+        response.headers["Retry-After"] = str(database.RETRY_AFTER)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -23,13 +23,11 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
+from lms.database import LARGEST_ID
 from lms.errors import abort_with
 
 # NUL, and UTF-16 surrogates (they can only arrive alone, from JSON-style escapes or a bad decoder).
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-# Primary keys and numbers in paths are 32-bit INTEGER columns on PostgreSQL.
-LARGEST_ID = 2**31 - 1
 
 _NAME_SHOWN = 40  # characters of a parameter's name repeated on the error page
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request, session
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -20,6 +20,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def _signed_in() -> bool:
+    """Whether the response was made for a signed-in person, without a database query (this runs
+    after every response, also while the database is down): the user the view loaded, else
+    what the session cookie claims."""
+    if "_login_user" in g:  # Flask-Login's per-request user, once something asked for it
+        return current_user.is_authenticated
+    return "_user_id" in session
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def add_security_headers(response: Response) -> Response:
@@ -31,7 +40,7 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config["HTTPS"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.endpoint != "static" and current_user.is_authenticated:
+        if request.endpoint != "static" and _signed_in():
             # Made for one signed-in person: no browser history, shared computer or proxy keeps a copy.
             headers["Cache-Control"] = "no-store"
         return response

@@ -11,6 +11,16 @@ from lms.extensions import db
 from lms.roles import Role
 
 DEFAULT_PASSWORD = "a long test passphrase"
+# A registration form as a person fills it in, valid in every field.
+REGISTRATION = {
+    "full_name": "Amina Yusuf",
+    "email": "amina@example.edu",
+    "password": "tamarind lantern 2026",
+    "gender": "woman",
+    "country": "NG",
+    "institution": "Ahmadu Bello University",
+    "profile_role": "faculty",
+}
 _CHEAP_HASH = generate_password_hash(DEFAULT_PASSWORD, method="pbkdf2:sha256:1000")
 _sequence = itertools.count(1)
 

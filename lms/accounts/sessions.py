@@ -22,11 +22,13 @@ from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, g
 from sqlalchemy import ForeignKey, String, bindparam, delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.accounts import devices
 from lms.accounts.models import User
 from lms.columns import utcnow
+from lms.database import is_unavailable
 from lms.extensions import db
 from lms.unit_of_work import unit_of_work
 
@@ -172,8 +174,14 @@ def note_activity(response: Response) -> Response:
     values = {"last_seen_at": now}
     if not remember:
         values["expires_at"] = now + _lifetime(False)
-    with unit_of_work():  # its own, after the request's: the page is made whether or not this works
-        db.session.execute(update(SignInSession).where(SignInSession.id == session_id).values(**values))
+    try:
+        with unit_of_work():  # its own, after the request's: the page is made whether or not this works
+            db.session.execute(update(SignInSession).where(SignInSession.id == session_id).values(**values))
+    except SQLAlchemyError as error:
+        # The unit rolled back; the touch can wait for a later request (a locked SQLite file, a
+        # database that went away after the view ran). Anything else is a bug.
+        if not is_unavailable(error):
+            raise
     return response
 
 

@@ -42,7 +42,8 @@ def test_quiz_attempt_number_that_no_column_holds_is_400(login, learner, number)
 
 
 def test_stored_integer_takes_ascii_digits_up_to_the_largest_id():
-    from lms.inputs import LARGEST_ID, stored_integer
+    from lms.database import LARGEST_ID
+    from lms.inputs import stored_integer
 
     assert [stored_integer(t) for t in ("0", "42", str(LARGEST_ID))] == [0, 42, LARGEST_ID]
     assert [stored_integer(t) for t in (None, "", "²", "٣", str(LARGEST_ID + 1), "1.0", "+1")] == [None] * 7

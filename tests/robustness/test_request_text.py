@@ -12,19 +12,9 @@ from sqlalchemy import func, select
 
 from lms.extensions import db as _db
 from lms.policy import Role
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, REGISTRATION
 
 MESSAGE = "cannot be stored"
-
-REGISTRATION = {
-    "full_name": "Amina Yusuf",
-    "email": "amina@example.edu",
-    "password": "tamarind lantern 2026",
-    "gender": "woman",
-    "country": "NG",
-    "institution": "Ahmadu Bello University",
-    "profile_role": "faculty",
-}
 
 
 def row_counts() -> dict[str, int]:
