@@ -178,7 +178,7 @@ def test_postgresql_outage_gets_503_pages_and_service_resumes_by_itself(postgres
         up_at = time.monotonic()
         postgres.start()
         up = time.monotonic()
-        time.sleep(1.5)
+        time.sleep(2)
     finally:
         stop.set()
         for thread in threads:
