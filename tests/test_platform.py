@@ -96,12 +96,14 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path_factory):
         url = _fresh_postgres_database(url)
     config["SQLALCHEMY_DATABASE_URI"] = url
     app = create_app(config)
+    app.logger.info("before the migrations")  # the application's logger exists, as in a live process
     with app.app_context():
         upgrade()
         with _db.engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), _db.metadata)
             tables = set(inspect(connection).get_table_names())
         _db.engine.dispose()
+    assert not app.logger.disabled, "Alembic's logging set-up silenced the application's log"
     assert differences == []
     assert {table.name for table in _db.metadata.sorted_tables} <= tables
 
