@@ -102,6 +102,7 @@ def attempt(slug: str, module_slug: str, number: int):
         attempt=shown,
         standing=standing,
         attempts_left=left,
+        course_completed=enrolment is not None and enrolment.completed_at is not None,
         # Correct answers are revealed once they can no longer help a later attempt.
         reveal=standing.passed or left == 0,
     )

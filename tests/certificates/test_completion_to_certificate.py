@@ -69,3 +69,16 @@ def test_a_revoked_certificate_is_not_offered_for_sharing_on_the_course_page(
     client.submit("/logout")
     page = login(user).get("/courses/ict-basics").get_data(as_text=True)
     assert "has been revoked" in page and "share-box" not in page
+
+
+def test_passing_the_quiz_that_completes_a_course_links_to_the_certificate(client, login, db):
+    course = factories.make_course("quiz-only", modules=1, lessons=1, quiz=True, rule="all-quizzes")
+    user = factories.make_user()
+    factories.enrol(user, course)
+    db.session.commit()
+    login(user)
+    response = client.submit("/courses/quiz-only/quizzes/m1", {"attempt": "1", "q-q1": "a", "q-q2": "a"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You have completed this course." in page
+    assert 'href="/courses/quiz-only#certificate"' in page
+    assert 'id="certificate"' in client.get("/courses/quiz-only").get_data(as_text=True)
