@@ -138,6 +138,10 @@ def test_without_javascript_the_share_box_has_the_link_and_no_copy_button(page, 
     complete_course(learner, course)
     db.session.commit()
     sign_in(page, learner)
+    page.set_viewport_size({"width": 320, "height": 640})  # a small phone
     page.goto("/certificates")
     expect(page.locator(".share-link")).to_contain_text("/verify/")
     assert page.get_by_role("button", name="Copy link").count() == 0
+    box = page.locator(".share-link").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320  # the link wraps instead of overflowing
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
