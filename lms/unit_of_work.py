@@ -225,8 +225,11 @@ def _only_the_unit_commits(session) -> None:
         )
 
 
-# TODO(unit-of-work): ("before_commit", _only_the_unit_commits) once no view commits itself.
-_LISTENERS = (("after_flush", _noted_flush), ("do_orm_execute", _noted_statement))
+_LISTENERS = (
+    ("after_flush", _noted_flush),
+    ("do_orm_execute", _noted_statement),
+    ("before_commit", _only_the_unit_commits),
+)
 
 
 def init_app(app: Flask) -> None:

@@ -7,6 +7,9 @@ connection of its own, as another worker would see it.
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from flask import Response, stream_with_context
 from sqlalchemy import event, func, select, text
@@ -275,3 +278,42 @@ def test_a_cli_command_failing_after_its_service_flushed_leaves_nothing_written(
     monkeypatch.undo()
     assert runner.invoke(args=args).exit_code == 0
     assert "cli@example.org" in committed_emails(app)
+
+
+LMS = Path(__file__).resolve().parents[1] / "lms"
+THE_ONE_PLACE = LMS / "unit_of_work.py"
+
+
+def commit_calls(path: Path) -> list[str]:
+    """Every `<something>.commit()` call in a module (any receiver: a session, a connection)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [
+        f"{path.relative_to(LMS.parent)}:{node.lineno}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "commit"
+    ]
+
+
+def test_nothing_in_the_source_commits_but_the_unit_of_work():
+    modules = sorted(LMS.rglob("*.py"))
+    assert THE_ONE_PLACE in modules and len(modules) > 50
+    assert commit_calls(THE_ONE_PLACE), "the scan would not see a commit"
+    found = [call for path in modules if path != THE_ONE_PLACE for call in commit_calls(path)]
+    assert found == [], "commit where the unit of work should: " + ", ".join(found)
+
+
+def test_a_commit_inside_a_request_is_refused_and_keeps_nothing(site):
+    @site.post("/write")
+    def write():
+        factories.make_user(email="sneaky@example.org")
+        db.session.commit()
+        return "committed behind the unit's back"
+
+    assert site.test_client().post("/write").status_code == 500
+    assert "sneaky@example.org" not in committed_emails(site)
+
+
+def test_a_savepoint_inside_a_unit_is_allowed(site):
+    with site.app_context(), unit_of_work(), db.session.begin_nested():
+        factories.make_user(email="savepoint@example.org")
+    assert "savepoint@example.org" in committed_emails(site)

@@ -67,8 +67,10 @@ class PublishProblem:
 
 
 class PublishRefused(AuthoringError):
-    def __init__(self, problems: list[PublishProblem]):
-        super().__init__(_("The draft cannot be published yet: please fix the problems listed."))
+    """The draft (or archive) breaks rules of the course format; `problems` lists them all."""
+
+    def __init__(self, problems: list[PublishProblem], message: str | None = None):
+        super().__init__(message or _("The draft cannot be published yet: please fix the problems listed."))
         self.problems = problems
 
 
@@ -255,7 +257,10 @@ def import_archive(data: bytes, user: User) -> DraftCourse:
             _("The archive was refused: %(reason)s.", reason=str(error)), "archive"
         ) from None
     if problems:
-        raise PublishRefused([PublishProblem(problem.path, problem.message) for problem in problems])
+        raise PublishRefused(
+            [PublishProblem(problem.path, problem.message) for problem in problems],
+            _("The archive has problems (listed below); nothing was imported."),
+        )
     spec = specs[0]
     course = db.session.execute(select(Course).where(Course.slug == spec.slug)).scalar_one_or_none()
     draft = None

@@ -19,6 +19,7 @@ from lms.accounts.models import User
 from lms.authoring.models import DraftCourse, DraftImage, DraftLesson, DraftModule, LessonRevision
 from lms.content.format import MAX_SLUG, SLUG
 from lms.courses.models import Course, CourseTrainer
+from lms.errors import DomainError
 from lms.extensions import db
 from lms.media.models import EXTENSIONS
 from lms.media.services import MediaError, store_image
@@ -32,16 +33,14 @@ COURSE_FIELDS = (
 )  # fmt: skip
 
 
-class AuthoringError(ValueError):
-    """A change was refused; `field` names the form field the message belongs to, if any."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AuthoringError(DomainError):
+    """A change to a draft was refused; `field` names the form field the message belongs to, if any."""
 
 
 class EditConflict(AuthoringError):
     """Someone saved the lesson after this editor opened it; `lesson` holds their version."""
+
+    status = 409
 
     def __init__(self, lesson: DraftLesson):
         super().__init__(_("This lesson changed since you opened it."))

@@ -1,7 +1,10 @@
 """The course editor: thin views over lms/authoring/services.py and publishing.py.
 
 Every course route loads the draft (404 when the course has none), then checks that the person
-teaches the course (403). Refused changes answer 400 with the message and the form as typed.
+teaches the course (403). Views never commit: the request's unit of work does (lms/unit_of_work.py).
+A refused change (an AuthoringError, a DomainError) is shown on its form by `refusals_on`, which
+undoes what the request had written, and answers 400 (409 for an edit conflict) with the form as
+typed; a refused button flashes the message and goes back (`refused`).
 """
 
 from __future__ import annotations
@@ -30,11 +33,10 @@ from lms.authoring.forms import (
 from lms.content.markup import render_markdown
 from lms.courses.queries import trainers_of
 from lms.errors import abort_with
-from lms.extensions import db
 from lms.forms import ActionForm
 from lms.inputs import stored_integer
 from lms.policy import trainer_required
-from lms.web import form_error
+from lms.web import refusals_on, refused
 
 
 def _draft(slug: str, *, manage_trainers: bool = False):
@@ -61,13 +63,6 @@ def _lesson(draft, lesson_slug: str):
     return lesson
 
 
-def _refused(error: services.AuthoringError, target: str):
-    """A refused button press (move, remove): roll back, say why, go back to the page."""
-    db.session.rollback()
-    flash(str(error), "error")
-    return redirect(target)
-
-
 def _status(form) -> int:
     return 400 if form.errors or form.form_errors else 200
 
@@ -86,13 +81,8 @@ def index():
 def new_course():
     form = NewCourseForm()
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             draft = services.create_course(current_user, form.slug.data or "", **form.values())
-        except services.AuthoringError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Course created. Add modules and lessons, then publish it."), "success")
             return redirect(url_for("authoring.course", slug=draft.slug))
     return render_template("authoring/new.html", form=form), _status(form)
@@ -118,13 +108,8 @@ def details(slug: str):
         form.completion_rule.data = draft.completion_rule.value
         form.outcomes.data = "\n".join(draft.outcomes or [])
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             services.update_details(draft, **form.values())
-        except services.AuthoringError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Course details saved in the draft."), "success")
             return redirect(url_for("authoring.course", slug=slug))
     return render_template("authoring/details.html", draft=draft, form=form), _status(form)
@@ -138,14 +123,11 @@ def publish(slug: str):
         abort(400)
     try:
         course = publishing.publish(draft, current_user)
-    except publishing.PublishRefused as refused:
-        db.session.rollback()
-        draft = _draft(slug)
+    except publishing.PublishRefused as refusal:  # validated before anything was written
         return render_template(
             "authoring/course.html", draft=draft, action_form=ActionForm(), module_form=TitleForm(prefix="new"),
-            can_manage=can_manage_draft_trainers(current_user, draft), problems=refused.problems,
+            can_manage=can_manage_draft_trainers(current_user, draft), problems=refusal.problems,
         ), 400  # fmt: skip
-    db.session.commit()
     flash(_("Published as version %(version)s. Learners see it now.", version=course.version), "success")
     return redirect(url_for("authoring.course", slug=slug))
 
@@ -159,7 +141,6 @@ def withdraw(slug: str):
     if not draft.course.published:
         abort_with(400, _("This course is not published."))
     publishing.withdraw(draft)
-    db.session.commit()
     flash(_("The course is withdrawn: learners no longer see it. Their progress is kept."), "success")
     return redirect(url_for("authoring.course", slug=slug))
 
@@ -184,17 +165,12 @@ def import_archive():
     if form.validate_on_submit():
         limit = current_app.config["AUTHORING_MAX_ARCHIVE_BYTES"]
         data = form.archive.data.read(limit + 1)
-        try:
-            draft = publishing.import_archive(data, current_user)
-        except publishing.PublishRefused as refused:
-            db.session.rollback()
-            form.form_errors.append(_("The archive has problems (listed below); nothing was imported."))
-            problems = refused.problems
-        except services.AuthoringError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
+        with refusals_on(form):
+            try:
+                draft = publishing.import_archive(data, current_user)
+            except publishing.PublishRefused as refusal:
+                problems = refusal.problems  # listed under the form's message
+                raise
             flash(_("Course imported and published as version %(version)s.", version=draft.course.version),
                   "success")  # fmt: skip
             return redirect(url_for("authoring.course", slug=draft.slug))
@@ -210,13 +186,8 @@ def add_module(slug: str):
     draft = _draft(slug)
     form = TitleForm(prefix="new")
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             module = services.add_module(draft, form.title.data)
-        except services.AuthoringError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Module added."), "success")
             return redirect(url_for("authoring.module", slug=slug, module_slug=module.slug))
     return render_template(
@@ -232,13 +203,8 @@ def module(slug: str, module_slug: str):
     module = _module(draft, module_slug)
     form = ModuleForm(obj=module)
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             services.update_module(module, form.title.data, form.summary.data)
-        except services.AuthoringError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Module saved in the draft."), "success")
             return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
     return render_template(
@@ -257,8 +223,7 @@ def move_module(slug: str, module_slug: str):
     try:
         services.move_module(module, request.form.get("direction", ""))
     except services.AuthoringError as error:
-        return _refused(error, url_for("authoring.course", slug=slug))
-    db.session.commit()
+        return refused(error, url_for("authoring.course", slug=slug))
     return redirect(url_for("authoring.course", slug=slug) + f"#module-{module_slug}")
 
 
@@ -271,7 +236,6 @@ def remove_module(slug: str, module_slug: str):
         abort(400)
     title = module.title
     services.remove_module(module)
-    db.session.commit()
     flash(_("Module “%(title)s” removed from the draft.", title=title), "success")
     return redirect(url_for("authoring.course", slug=slug))
 
@@ -286,13 +250,8 @@ def add_lesson(slug: str, module_slug: str):
     module = _module(draft, module_slug)
     form = TitleForm(prefix="new")
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             lesson = services.add_lesson(module, form.title.data, current_user)
-        except services.AuthoringError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             return redirect(url_for("authoring.lesson", slug=slug, lesson_slug=lesson.slug))
     return render_template(
         "authoring/module.html", draft=draft, module=module, form=ModuleForm(obj=module), lesson_form=form,
@@ -316,22 +275,16 @@ def lesson(slug: str, lesson_slug: str):
             preview = render_markdown(form.body.data or "")
         else:
             seen = stored_integer(form.revision.data) or 0
-            try:
-                changed = services.save_lesson(
-                    lesson, seen_revision=seen, title=form.title.data, minutes=form.minutes.data,
-                    body=form.body.data, author=current_user,
-                )  # fmt: skip
-            except services.EditConflict as error:
-                db.session.rollback()
-                lesson = _lesson(_draft(slug), lesson_slug)
-                conflict = _conflict(lesson, form, seen)
-                form.form_errors.append(str(error))
-                form.revision.data = lesson.revision  # saving again now is a deliberate overwrite
-            except services.AuthoringError as error:
-                db.session.rollback()
-                form_error(form, error)
-            else:
-                db.session.commit()
+            with refusals_on(form):
+                try:
+                    changed = services.save_lesson(
+                        lesson, seen_revision=seen, title=form.title.data, minutes=form.minutes.data,
+                        body=form.body.data, author=current_user,
+                    )  # fmt: skip
+                except services.EditConflict:
+                    conflict = _conflict(lesson, form, seen)  # `lesson` now holds their version
+                    form.revision.data = lesson.revision  # saving again now is a deliberate overwrite
+                    raise
                 flash(_("Lesson saved.") if changed else _("Nothing had changed."), "success")
                 return redirect(url_for("authoring.lesson", slug=slug, lesson_slug=lesson_slug))
     elif request.method == "GET":
@@ -369,8 +322,7 @@ def move_lesson(slug: str, lesson_slug: str):
     try:
         services.move_lesson(lesson, request.form.get("direction", ""))
     except services.AuthoringError as error:
-        return _refused(error, url_for("authoring.module", slug=slug, module_slug=module_slug))
-    db.session.commit()
+        return refused(error, url_for("authoring.module", slug=slug, module_slug=module_slug))
     return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
 
 
@@ -383,7 +335,6 @@ def remove_lesson(slug: str, lesson_slug: str):
         abort(400)
     module_slug, title = lesson.module.slug, lesson.title
     services.remove_lesson(lesson)
-    db.session.commit()
     flash(_("Lesson “%(title)s” removed from the draft.", title=title), "success")
     return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
 
@@ -418,8 +369,7 @@ def restore(slug: str, lesson_slug: str, number: int):
     try:
         services.restore_revision(lesson, number, seen, current_user)
     except services.AuthoringError as error:
-        return _refused(error, url_for("authoring.history", slug=slug, lesson_slug=lesson_slug))
-    db.session.commit()
+        return refused(error, url_for("authoring.history", slug=slug, lesson_slug=lesson_slug))
     flash(_("Revision %(n)s restored as a new revision.", n=number), "success")
     return redirect(url_for("authoring.lesson", slug=slug, lesson_slug=lesson_slug))
 
@@ -436,13 +386,8 @@ def quiz(slug: str, module_slug: str):
     if request.method == "GET" and not module.quiz:
         form.title.data = _("Check your understanding: %(module)s", module=module.title)[:200]
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             services.set_quiz(module, form.title.data, form.pass_mark.data, form.max_attempts.data)
-        except services.AuthoringError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Quiz saved in the draft."), "success")
             return redirect(url_for("authoring.quiz", slug=slug, module_slug=module_slug))
     return render_template(
@@ -458,7 +403,6 @@ def remove_quiz(slug: str, module_slug: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     services.remove_quiz(module)
-    db.session.commit()
     flash(_("Quiz removed from the draft."), "success")
     return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
 
@@ -480,15 +424,10 @@ def question(slug: str, module_slug: str, question_slug: str | None = None):
     else:
         form = QuestionForm()
     if form.validate_on_submit():
-        try:
+        with refusals_on(form):
             services.save_question(
                 module, question_slug, form.kind.data, form.prompt.data, form.option_values()
             )
-        except services.AuthoringError as error:
-            db.session.rollback()
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Question saved in the draft."), "success")
             return redirect(url_for("authoring.quiz", slug=slug, module_slug=module_slug))
     return render_template(
@@ -514,8 +453,7 @@ def move_question(slug: str, module_slug: str, question_slug: str):
     try:
         services.move_question(module, question_slug, request.form.get("direction", ""))
     except services.AuthoringError as error:
-        return _refused(error, target)
-    db.session.commit()
+        return refused(error, target)
     return redirect(target)
 
 
@@ -524,7 +462,6 @@ def move_question(slug: str, module_slug: str, question_slug: str):
 def remove_question(slug: str, module_slug: str, question_slug: str):
     module = _question_action(slug, module_slug, question_slug)
     services.remove_question(module, question_slug)
-    db.session.commit()
     flash(_("Question removed from the draft."), "success")
     return redirect(url_for("authoring.quiz", slug=slug, module_slug=module_slug))
 
@@ -540,14 +477,8 @@ def images(slug: str):
     added = None
     if form.validate_on_submit():
         data = form.image.data.read(current_app.config["MAX_IMAGE_BYTES"] + 1)
-        try:
+        with refusals_on(form):
             added = services.add_image(draft, data, form.image.data.filename or "", form.alt.data)
-        except services.AuthoringError as error:
-            db.session.rollback()
-            draft = _draft(slug)
-            form_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Image uploaded. Copy its Markdown snippet into a lesson."), "success")
     return render_template("authoring/images.html", draft=draft, form=form, added=added), _status(form)
 
@@ -562,13 +493,8 @@ def trainers(slug: str):
         if not can_manage:
             abort(403)
         if form.validate_on_submit():
-            try:
+            with refusals_on(form):
                 services.add_co_trainer(draft, find_by_email(form.email.data))
-            except services.AuthoringError as error:
-                db.session.rollback()
-                form_error(form, error)
-            else:
-                db.session.commit()
                 flash(_("Co-trainer added."), "success")
                 return redirect(url_for("authoring.trainers", slug=slug))
     return render_template(
@@ -586,7 +512,6 @@ def remove_trainer(slug: str, user_id: int):
     try:
         services.remove_co_trainer(draft, user_id)
     except services.AuthoringError as error:
-        return _refused(error, url_for("authoring.trainers", slug=slug))
-    db.session.commit()
+        return refused(error, url_for("authoring.trainers", slug=slug))
     flash(_("Co-trainer removed."), "success")
     return redirect(url_for("authoring.trainers", slug=slug))
