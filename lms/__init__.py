@@ -33,12 +33,13 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     # The factory is the top layer and imports everything, inside the function: any `import
     # lms.x` runs this file first, so imports up here would load every domain for any module.
-    from lms import database, errors, i18n, inputs, links, security, unit_of_work, web
+    from lms import database, errors, i18n, inputs, links, queue, security, unit_of_work, web
     from lms.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
     unit_of_work.init_app(app)
+    queue.init_app(app)
     migrate.init_app(app, db, directory=str(paths.shipped("migrations")), render_as_batch=True)
     inputs.init_app(app)  # before CSRF, which parses the form, and before any route is added
     csrf.init_app(app)
@@ -52,6 +53,16 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     _register_domains(app)
     return app
+
+
+def __getattr__(name: str):
+    """`lms.celery`: the Celery application of `celery -A lms:celery worker` (and `beat`), built
+    from a new Flask application configured as `flask --app lms:create_app` would be."""
+    if name == "celery":
+        from lms import queue
+
+        return queue.for_worker(create_app())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _register_domains(app: Flask) -> None:

@@ -31,6 +31,8 @@ ENV_SETTINGS = (
     "MAIL_FROM",
     "RATELIMIT_STORAGE_URI",
     "BASE_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
 )
 
 
@@ -82,6 +84,16 @@ def defaults(instance_path: Path) -> dict:
         "COURSES_PER_PAGE": 12,
         "TRUSTED_PROXIES": 0,
         "EXTRA_TRUSTED_HOSTS": [],
+        # Empty: tasks run in-process (no worker needed). redis://host:6379/1 in production.
+        "CELERY_BROKER_URL": "",
+        "CELERY_RESULT_BACKEND": "",
+        "CELERY_QUEUE": "lms",
+        "CELERY_VISIBILITY_TIMEOUT": 6 * 60 * 60,
+        "CELERY_BEAT_SCHEDULE": {
+            "expire-exports": {"task": "lms.jobs.expire", "schedule": 60 * 60},
+        },
+        "EXPORTS_DIR": str(instance_path / "exports"),
+        "EXPORT_RETENTION_DAYS": 7,
     }
 
 

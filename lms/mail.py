@@ -1,5 +1,13 @@
-"""Outgoing email. With no MAIL_SERVER configured, messages are written to the outbox folder
-under instance/ so that a developer can open them; the log names the file, never the address."""
+"""Outgoing email, always through the task queue (`lms.mail.deliver`), never inside a request.
+
+`send_mail` gives the message its Message-ID and queues it (after the running unit of work
+commits); the task sends it over SMTP, or with no MAIL_SERVER configured writes it to the outbox
+folder under instance/ so that a developer can open it. Delivery is idempotent: a delivered
+Message-ID is recorded (`mail_delivery`) and a repeated task (a worker that died after sending,
+a redelivered message) sends nothing twice. A mail server that is down is retried with back-off.
+Logs name the Message-ID or the outbox file, never an address: SMTP errors, which often quote
+the recipient, are replaced by their class and reply code before anything logs them.
+"""
 
 from __future__ import annotations
 
@@ -7,33 +15,95 @@ import secrets
 import smtplib
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
+from sqlalchemy import String
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
 
+from lms import queue
+from lms.columns import utcnow
+from lms.extensions import db
 from lms.files import private_directory, write_private
+from lms.unit_of_work import unit_of_work
 
 
-def send_mail(to: str, subject: str, body: str) -> Path | None:
-    """Send a plain-text message; returns the outbox file when one was written."""
-    cfg = current_app.config
+class MailDelivery(db.Model):
+    """A message that has left: its Message-ID only (no address, no text)."""
+
+    __tablename__ = "mail_delivery"
+
+    message_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    delivered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MailServerError(Exception):
+    """The mail server refused or failed, described without the server's text (which may name
+    the recipient). Retried with back-off."""
+
+
+def send_mail(to: str, subject: str, body: str, *, after_commit: bool = True) -> str:
+    """Queue a plain-text message once the running unit of work commits (`after_commit=False`:
+    now, whatever becomes of the unit, for a message that depends on nothing it changes);
+    returns its Message-ID. Without a broker it is delivered at once, in-process."""
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    message_id = make_msgid(idstring=secrets.token_hex(4), domain=domain)
+    args = (message_id, format_datetime(datetime.now(UTC)), to, subject, body)
+    queue.enqueue("lms.mail.deliver", *args, after_commit=after_commit)
+    return message_id
+
+
+def compose(message_id: str, date: str, to: str, subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = cfg["MAIL_FROM"]
+    message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
+    message["Date"] = date
+    message["Message-ID"] = message_id
     message.set_content(body)
-    if cfg["MAIL_SERVER"]:
+    return message
+
+
+@queue.task("lms.mail.deliver", retry_on=(MailServerError,))
+def deliver(message_id: str, date: str, to: str, subject: str, body: str) -> None:
+    """Send one queued message unless it has been delivered already."""
+    if db.session.get(MailDelivery, message_id) is not None:
+        current_app.logger.info("Mail %s was delivered already", message_id)
+        return
+    message = compose(message_id, date, to, subject, body)
+    if current_app.config["MAIL_SERVER"]:
+        _smtp(message)
+        current_app.logger.info("Mail %s sent", message_id)
+    else:
+        path = _write_to_outbox(message)
+        current_app.logger.warning("Mail written to %s (no MAIL_SERVER configured)", path)
+    try:
+        with unit_of_work():
+            db.session.add(MailDelivery(message_id=message_id))
+    except IntegrityError:
+        pass  # another worker delivered the same message at the same moment
+
+
+def _smtp(message: EmailMessage) -> None:
+    cfg = current_app.config
+    try:
         with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=20) as smtp:
             if cfg["MAIL_USE_TLS"]:
                 smtp.starttls()
             if cfg["MAIL_USERNAME"]:
                 smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
             smtp.send_message(message)
-        current_app.logger.info("Mail sent: %s", subject)
-        return None
-    outbox = private_directory(Path(cfg["OUTBOX_DIR"]))
+    except (smtplib.SMTPException, OSError) as error:
+        code = getattr(error, "smtp_code", "") or getattr(error, "errno", "") or ""
+        raise MailServerError(f"{type(error).__name__} {code}".strip()) from None
+
+
+def _write_to_outbox(message: EmailMessage) -> Path:
+    outbox = private_directory(Path(current_app.config["OUTBOX_DIR"]))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")  # sorts in the order of sending
     path = outbox / f"{stamp}-{secrets.token_hex(4)}.eml"
     write_private(path, bytes(message))  # mode 0600: it holds links that sign people in
-    current_app.logger.warning("Mail written to %s (no MAIL_SERVER configured)", path)
     return path

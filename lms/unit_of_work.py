@@ -104,6 +104,11 @@ def after_commit(callback: Callable[..., Any], /, *args: Any, **kwargs: Any) -> 
     unit.callbacks.append((callback, args, kwargs))
 
 
+def in_unit_of_work() -> bool:
+    """Whether a unit of work is running (a request, a @transactional command or job...)."""
+    return _current() is not None
+
+
 def discard() -> None:
     """Undo the running unit's changes now and forget its after-commit work; the unit goes on.
     For a view that shows a refusal: the page it renders next reads the database as it was."""

@@ -210,7 +210,9 @@ def send_registration_mail(registration: Registration) -> None:
         send_registration_attempt_notice(registration.user)
 
 
-def send_confirmation_link(user: User) -> None:
+def send_confirmation_link(user: User, *, whatever_happens: bool = False) -> None:
+    """Mail a confirmation link (once the unit of work commits, or `whatever_happens`: also when
+    it does not, for a sign-in refused with 400 that asks the person to confirm first)."""
     link = absolute_url("accounts.confirm_email", token=make_confirmation_token(user))
     days = current_app.config["EMAIL_CONFIRMATION_MAX_AGE"] // (24 * 60 * 60)
     body = _(
@@ -222,7 +224,7 @@ def send_confirmation_link(user: User) -> None:
         link=link,
         days=max(days, 1),
     )
-    send_mail(user.email, _("Confirm your email address"), body)
+    send_mail(user.email, _("Confirm your email address"), body, after_commit=not whatever_happens)
 
 
 def send_registration_attempt_notice(user: User) -> None:

@@ -102,7 +102,7 @@ def login():
                 _("This account has been deactivated. Please contact the platform administrators.")
             )
         elif user.awaiting_confirmation:  # only said to someone who knows the password
-            services.send_confirmation_link(user)
+            services.send_confirmation_link(user, whatever_happens=True)
             form.form_errors.append(
                 _("Please confirm your email address first: we have sent you a new link. Check your inbox.")
             )

@@ -1,0 +1,65 @@
+"""Mail through the real queue: a Celery worker subprocess against Redis delivers it, once,
+retrying with back-off while the mail server is down, and logs no address."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.mail import MailDelivery, send_mail
+from tests import mailbox
+from tests.worker import wait_for
+
+REGISTRATION = {
+    "email": "amina.diallo@example.edu",
+    "full_name": "Amina Diallo",
+    "gender": "woman",
+    "country": "SN",
+    "institution": "Université Cheikh Anta Diop",
+    "profile_role": "faculty",
+    "password": "a long enough passphrase 42",
+    "confirm": "a long enough passphrase 42",
+}
+
+
+def received(mails, address):
+    with mails.lock:
+        return [message for message in mails.messages if message["To"] == address]
+
+
+def test_a_mail_from_a_request_is_delivered_by_the_worker_not_the_request(queued_app, mails, worker_log):
+    client = queued_app.test_client()
+    response = client.submit("/register", REGISTRATION)
+    assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
+    (message,) = wait_for(lambda: received(mails, REGISTRATION["email"]), log=worker_log, what="delivery")
+    assert "/register/confirm/" in message.get_content()
+    assert message["Message-ID"].endswith("@localhost>")
+    assert mailbox.messages(queued_app) == []  # the web process wrote nothing itself
+    with queued_app.app_context():
+        delivered = db.session.execute(select(MailDelivery.message_id)).scalars().all()
+    assert delivered == [message["Message-ID"]]
+    log = worker_log.read_text()
+    assert "lms.mail.deliver" in log and "succeeded" in log
+    assert REGISTRATION["email"] not in log and "amina" not in log.lower()
+
+
+def test_a_message_delivered_twice_is_sent_once(queued_app, mails, worker_log):
+    celery = queued_app.extensions["celery"]
+    args = ["<twice@localhost>", "Wed, 02 Dec 2026 00:00:00 +0000", "twice@example.org", "Hello", "Body"]
+    for _ in range(2):  # as a broker redelivers a task whose worker died after sending
+        celery.tasks["lms.mail.deliver"].apply_async(args=args).get(timeout=60)
+    assert len(received(mails, "twice@example.org")) == 1
+
+
+def test_a_mail_server_that_is_down_is_retried_with_back_off_until_it_answers(queued_app, mails, worker_log):
+    mails.refusing.set()
+    refused_before = mails.refused
+    with queued_app.app_context():
+        send_mail("later@example.org", "Your account", "Choose a password.")
+    wait_for(lambda: mails.refused > refused_before, log=worker_log, what="a refused attempt")
+    mails.refusing.clear()
+    (message,) = wait_for(lambda: received(mails, "later@example.org"), log=worker_log, what="delivery")
+    assert message["Subject"] == "Your account"
+    log = worker_log.read_text()
+    assert "Retry in" in log and "SMTPConnectError 421" in log
+    assert "later@example.org" not in log
