@@ -78,6 +78,8 @@ def defaults(instance_path: Path) -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(paths.PACKAGE_DIR / "translations"),
         "USERS_PER_PAGE": 25,
+        "AUDIT_ENTRIES_PER_PAGE": 50,
+        "AUDIT_RETENTION_DAYS": 730,  # `flask --app wsgi audit purge` deletes older entries
         "MEDIA_DIR": str(instance_path / "media"),
         "MAX_IMAGE_BYTES": 2_000_000,
         "MAX_LESSON_BYTES": 1_000_000,

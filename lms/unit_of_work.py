@@ -23,6 +23,10 @@ file that names new rows, a job that reads them) is registered with `after_commi
 after the commit succeeds and is dropped when the unit rolls back. It must not change the
 database itself: nothing would commit that.
 
+A record that must outlive a refusal (the audit entry of a failed sign-in, whose page is a 400
+and so rolls back) is registered with `after_end`: it runs once the unit has ended, committed or
+rolled back by its status (not when it raised), in a unit of its own that commits it.
+
 `db.session.commit()` appears nowhere else in `lms/` (tests/test_unit_of_work.py checks it),
 and a commit inside a running unit is refused at run time.
 """
@@ -50,10 +54,11 @@ _LOST_RACE_STATES = {"40001", "40P01"}
 
 
 class _Unit:
-    __slots__ = ("callbacks", "wrote", "keep", "committing")
+    __slots__ = ("callbacks", "enduring", "wrote", "keep", "committing")
 
     def __init__(self) -> None:
         self.callbacks: list[tuple[Callable, tuple, dict]] = []
+        self.enduring: list[tuple[Callable, tuple, dict]] = []  # after_end: kept by discard()
         self.wrote = False  # a flush, or an INSERT/UPDATE/DELETE statement, happened
         self.keep = True  # commit at the end (False: roll back, as for a 4xx page)
         self.committing = False
@@ -109,6 +114,16 @@ def in_unit_of_work() -> bool:
     return _current() is not None
 
 
+def after_end(callback: Callable[..., Any], /, *args: Any, **kwargs: Any) -> None:
+    """Run `callback(*args, **kwargs)` once the running unit of work has ended, whether it
+    committed or rolled back (not when it raised), as a unit of work of its own: what it writes
+    is committed even when the unit's own changes were not. Raises RuntimeError outside a unit."""
+    unit = _current()
+    if unit is None:
+        raise RuntimeError("after_end() needs a unit of work")
+    unit.enduring.append((callback, args, kwargs))
+
+
 def discard() -> None:
     """Undo the running unit's changes now and forget its after-commit work; the unit goes on.
     For a view that shows a refusal: the page it renders next reads the database as it was."""
@@ -141,8 +156,13 @@ def unit_of_work() -> Iterator[None]:
             _rollback()
     finally:
         db.session.info.pop(_KEY, None)
-    if unit.keep:
-        _run_callbacks(unit)
+    try:
+        if unit.keep:
+            _run_callbacks(unit)
+    finally:
+        for callback, args, kwargs in unit.enduring:
+            with unit_of_work():
+                callback(*args, **kwargs)
 
 
 def _run_callbacks(unit: _Unit) -> None:

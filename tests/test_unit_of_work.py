@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from lms.accounts.models import User
 from lms.errors import DomainError
 from lms.extensions import db
-from lms.unit_of_work import after_commit, discard, transactional, unit_of_work
+from lms.unit_of_work import after_commit, after_end, discard, transactional, unit_of_work
 from tests import factories
 
 
@@ -125,6 +125,32 @@ def test_after_commit_work_is_dropped_with_the_changes(site, outcome):
     site.test_client().post("/write")
     assert seen == []
     assert "dropped@example.org" not in committed_emails(site)
+
+
+@pytest.mark.parametrize("status", [200, 400])
+def test_after_end_work_is_committed_whether_the_unit_kept_its_changes_or_not(site, status):
+    @site.post("/write")
+    def write():
+        factories.make_user(email="attempt@example.org")
+        after_end(factories.make_user, email="record-of-the-attempt@example.org")
+        discard()  # even a discarded unit keeps its after-end work
+        factories.make_user(email="attempt@example.org")
+        return "done", status
+
+    assert site.test_client().post("/write").status_code == status
+    emails = committed_emails(site)
+    assert "record-of-the-attempt@example.org" in emails
+    assert ("attempt@example.org" in emails) is (status == 200)
+
+
+def test_after_end_work_is_dropped_when_the_unit_raised(site):
+    @site.post("/write")
+    def write():
+        after_end(factories.make_user, email="never@example.org")
+        raise RuntimeError("broken")
+
+    assert site.test_client().post("/write").status_code == 500
+    assert "never@example.org" not in committed_emails(site)
 
 
 def test_a_lost_race_at_commit_is_a_409_page_with_the_usual_headers(site, make_user):

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms import audit
 from lms.accounts import sessions
 from lms.accounts.models import Gender, ProfileRole, User
 from lms.accounts.names import InvalidName, normalise_name
@@ -133,15 +134,32 @@ def sign_in(user: User, *, remember: bool, user_agent: str | None) -> None:
     hands to Flask-Login's `login_user`). Flushes only."""
     sessions.start(user, remember=remember, user_agent=user_agent)
     user.last_login_at = utcnow()
+    audit.record(audit.Action.SIGN_IN, subject=user, actor=user)
+
+
+def sign_in_refused(email: str, reason: str) -> None:
+    """Log a failed sign-in (its page is a 400, which rolls the request back: the entry is
+    written all the same). The entry names the account whose address was typed, if there is
+    one; what was typed is never stored (it may be a password typed in the wrong field)."""
+    user = find_by_email(email or "")
+    audit.record(
+        audit.Action.SIGN_IN_FAILED,
+        subject=user,
+        actor=None,
+        details={"reason": reason},
+        even_if_refused=True,
+    )
 
 
 def sign_out(user: User) -> None:
     """End the session this request was made with, so no copy of its cookies works again."""
     sessions.end(user)
+    audit.record(audit.Action.SIGN_OUT, subject=user, actor=user)
 
 
 def sign_out_everywhere(user: User) -> None:
     sessions.end_all(user)
+    audit.record(audit.Action.SIGN_OUT, subject=user, actor=user, details={"everywhere": True})
 
 
 @dataclass(frozen=True)
@@ -273,6 +291,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError(_("Your current password is not correct."), "current_password")
     _set_checked_password(user, new)
     sessions.end_all(user, keep_current=True)
+    audit.record(audit.Action.PASSWORD_CHANGED, subject=user, actor=user)
 
 
 def set_password(user: User, new: str) -> None:
@@ -281,6 +300,7 @@ def set_password(user: User, new: str) -> None:
     _set_checked_password(user, new)
     user.awaiting_confirmation = False
     sessions.end_all(user)
+    audit.record(audit.Action.PASSWORD_RESET, subject=user, actor=user)
 
 
 def send_password_link(user: User, *, welcome: bool = False) -> None:
@@ -317,13 +337,25 @@ def request_password_reset(email: str) -> None:
 def set_role(user: User, role: Role, *, actor: User | None = None) -> None:
     if actor is not None and actor.id == user.id and Role(role) != Role(user.role):
         raise AccountError(_("You cannot change your own role; ask another administrator."), "role")
+    before = Role(user.role)
     user.role = Role(role)
+    if before != user.role:
+        audit.record(
+            audit.Action.ROLE_CHANGED,
+            subject=user,
+            details={"from": before.value, "to": user.role.value},
+            actor=actor,
+        )
 
 
 def set_active(user: User, active: bool, *, actor: User | None = None) -> None:
     """Deactivation also ends every session of the account at once."""
     if actor is not None and actor.id == user.id and not active:
         raise AccountError(_("You cannot deactivate your own account."), "active")
+    changed = user.active != active
     user.active = active
     if not active:
         sessions.end_all(user)
+    if changed:
+        action = audit.Action.ACCOUNT_ACTIVATED if active else audit.Action.ACCOUNT_DEACTIVATED
+        audit.record(action, subject=user, actor=actor)

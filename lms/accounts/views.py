@@ -96,12 +96,15 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            services.sign_in_refused(form.email.data, "credentials")
             form.form_errors.append(_("The email address or password is not correct."))
         elif not user.active:
+            services.sign_in_refused(form.email.data, "deactivated")
             form.form_errors.append(
                 _("This account has been deactivated. Please contact the platform administrators.")
             )
         elif user.awaiting_confirmation:  # only said to someone who knows the password
+            services.sign_in_refused(form.email.data, "unconfirmed")
             services.send_confirmation_link(user, whatever_happens=True)
             form.form_errors.append(
                 _("Please confirm your email address first: we have sent you a new link. Check your inbox.")

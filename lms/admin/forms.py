@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SearchField, SelectChoice, SelectField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, DateField, SearchField, SelectChoice, SelectField
+from wtforms.validators import Length, Optional, ValidationError
 
+from lms.audit import Action
 from lms.roles import Role
 
 ROLE_CHOICES = [
@@ -26,3 +27,50 @@ class UserSearchForm(FlaskForm):
 class UserAccessForm(FlaskForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     active = BooleanField(_l("Account active (can sign in)"))
+
+
+ACTION_LABELS = {
+    Action.SIGN_IN: _l("Signed in"),
+    Action.SIGN_IN_FAILED: _l("Failed sign-in"),
+    Action.SIGN_OUT: _l("Signed out"),
+    Action.PASSWORD_CHANGED: _l("Password changed"),
+    Action.PASSWORD_RESET: _l("Password reset"),
+    Action.ROLE_CHANGED: _l("Role changed"),
+    Action.ACCOUNT_ACTIVATED: _l("Account activated"),
+    Action.ACCOUNT_DEACTIVATED: _l("Account deactivated"),
+    Action.COHORT_UPLOADED: _l("Cohort uploaded"),
+    Action.EXACT_EXPORT: _l("Exact figures exported"),
+    Action.CERTIFICATE_REVOKED: _l("Certificate revoked"),
+    Action.CERTIFICATE_REINSTATED: _l("Certificate reinstated"),
+    Action.CERTIFICATE_REISSUED: _l("Certificate re-issued"),
+    Action.COURSE_PUBLISHED: _l("Course published"),
+    Action.COURSE_WITHDRAWN: _l("Course withdrawn"),
+    Action.BACKUP_CREATED: _l("Backup created"),
+    Action.BACKUP_RESTORED: _l("Backup restored"),
+    Action.PERSONAL_DATA_EXPORTED: _l("Personal data downloaded"),
+    Action.ACCOUNT_DELETED: _l("Account deleted"),
+    Action.AUDIT_EXPORTED: _l("Audit log exported"),
+    Action.AUDIT_PURGED: _l("Old audit entries purged"),
+}
+
+
+class AuditFilterForm(FlaskForm):
+    """Sent by POST and kept in the session (as an account id), so that no email is in a URL."""
+
+    person = SearchField(
+        _l("Person (email address)"),
+        description=_l("Entries this person made or that are about them."),
+        validators=[Optional(), Length(max=254)],
+    )
+    action = SelectField(
+        _l("Action"),
+        choices=[SelectChoice("", _l("Any action"))]
+        + [SelectChoice(action.value, label) for action, label in ACTION_LABELS.items()],
+        validators=[Optional()],
+    )
+    since = DateField(_l("From (inclusive)"), validators=[Optional()])
+    until = DateField(_l("Until (inclusive)"), validators=[Optional()])
+
+    def validate_until(self, field) -> None:
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The end date is before the start date."))

@@ -1,18 +1,28 @@
-"""Administrators manage people here."""
+"""Administrators manage people and read the audit log here."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lms import audit
 from lms.accounts import services as accounts
 from lms.accounts.models import User
 from lms.admin import bp
-from lms.admin.forms import UserAccessForm, UserSearchForm
-from lms.admin.queries import users_matching
+from lms.admin.forms import ACTION_LABELS, AuditFilterForm, UserAccessForm, UserSearchForm
+from lms.admin.queries import (
+    AUDIT_CSV_HEADER,
+    AuditFilter,
+    audit_csv_rows,
+    audit_entries,
+    people_by_id,
+    users_matching,
+)
+from lms.csvexport import csv_response
 from lms.database import paginate
 from lms.extensions import db
+from lms.forms import ActionForm
 from lms.policy import admin_required
 from lms.roles import Role
 from lms.web import refusals_on
@@ -51,3 +61,56 @@ def user(user_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("admin.user", user_id=person.id))
     return render_template("admin/user.html", person=person, form=form), 400 if form.errors else 200
+
+
+AUDIT_KEY = "admin_audit_filter"
+
+
+@bp.route("/audit", methods=["GET", "POST"])
+@admin_required
+def audit_log():
+    """The audit log, filtered by person, action and dates; the filter lives in the session."""
+    chosen = AuditFilter.from_session(session.get(AUDIT_KEY))
+    form = AuditFilterForm(
+        data={"action": chosen.action, "since": chosen.since, "until": chosen.until}
+        if request.method == "GET"
+        else None
+    )
+    if request.method == "GET" and chosen.person_id is not None:
+        person = db.session.get(User, chosen.person_id)
+        form.person.data = person.email if person is not None else ""
+    if request.method == "POST":
+        if form.validate_on_submit():
+            person_id = None
+            if (form.person.data or "").strip():
+                person = accounts.find_by_email(form.person.data)
+                if person is None:
+                    form.person.errors.append(_("No account has this email address."))
+                    return render_template(
+                        "admin/audit.html", form=form, page=None, labels=ACTION_LABELS
+                    ), 400
+                person_id = person.id
+            chosen = AuditFilter(person_id, form.action.data or "", form.since.data, form.until.data)
+            session[AUDIT_KEY] = chosen.to_session()
+            return redirect(url_for("admin.audit_log"))
+        return render_template("admin/audit.html", form=form, page=None, labels=ACTION_LABELS), 400
+    page = paginate(audit_entries(chosen), per_page=current_app.config["AUDIT_ENTRIES_PER_PAGE"])
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        page=page,
+        people=people_by_id(page.items),
+        labels=ACTION_LABELS,
+        export_form=ActionForm(),
+    )
+
+
+@bp.post("/audit/export")
+@admin_required
+def audit_export():
+    """The filtered log as CSV (this export is itself logged). Runs inline for now; a job later."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    chosen = AuditFilter.from_session(session.get(AUDIT_KEY))
+    audit.record(audit.Action.AUDIT_EXPORTED, details={"filter": chosen.to_session()})
+    return csv_response("audit-log.csv", AUDIT_CSV_HEADER, audit_csv_rows(chosen))

@@ -21,6 +21,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms import audit
 from lms.accounts.models import User
 from lms.authoring.models import DraftCourse, DraftImage, DraftLesson, DraftModule, LessonRevision
 from lms.authoring.services import AuthoringError, mark_changed, safe_image_name
@@ -222,6 +223,9 @@ def publish(draft: DraftCourse, user: User) -> Course:
     draft.unpublished_changes = False
     draft.published_at = utcnow()
     db.session.flush()
+    audit.record(
+        audit.Action.COURSE_PUBLISHED, actor=user, details={"course": course.id, "version": course.version}
+    )
     return course
 
 
@@ -230,6 +234,7 @@ def withdraw(draft: DraftCourse) -> None:
     enrolments, progress and certificates are kept, and publishing again brings it back."""
     draft.course.published = False
     db.session.flush()
+    audit.record(audit.Action.COURSE_WITHDRAWN, details={"course": draft.course_id})
 
 
 # --- ZIP import ----------------------------------------------------------------------------

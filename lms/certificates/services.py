@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from lms import audit
 from lms.accounts.models import User
 from lms.certificates import codes
 from lms.certificates.models import (
@@ -100,12 +101,14 @@ def revoke(certificate: Certificate, reason: str, actor: User) -> None:
         raise CertificateError(_("Please give the reason for revoking this certificate."))
     certificate.revoke(reason)
     _record(certificate, CertificateActionKind.REVOKED, actor, reason)
+    _audit(audit.Action.CERTIFICATE_REVOKED, certificate, actor)
 
 
 def reinstate(certificate: Certificate, actor: User, reason: str = "") -> None:
     """Make a revoked certificate valid again. Raises CertificateError."""
     certificate.reinstate()
     _record(certificate, CertificateActionKind.REINSTATED, actor, reason)
+    _audit(audit.Action.CERTIFICATE_REINSTATED, certificate, actor)
 
 
 def reissue(certificate: Certificate, actor: User, reason: str = "") -> Certificate:
@@ -147,7 +150,15 @@ def reissue(certificate: Certificate, actor: User, reason: str = "") -> Certific
     certificate.superseded_by_id = successor.id
     _record(certificate, CertificateActionKind.REISSUED, actor, reason)
     _record(successor, CertificateActionKind.ISSUED, actor, reason)
+    _audit(audit.Action.CERTIFICATE_REISSUED, certificate, actor, successor=successor.code)
     return successor
+
+
+def _audit(action: audit.Action, certificate: Certificate, actor: User | None, **details) -> None:
+    """The audit log names the certificate by code; the reason (free text) stays in its history."""
+    audit.record(
+        action, subject=certificate.user_id, actor=actor, details={"certificate": certificate.code, **details}
+    )
 
 
 def _record(

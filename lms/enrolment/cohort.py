@@ -10,6 +10,7 @@ import pycountry
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms import audit
 from lms.accounts import services as accounts
 from lms.accounts.models import Gender, ProfileRole, User
 from lms.courses.models import Course
@@ -158,4 +159,15 @@ def enrol_cohort(course: Course, rows: list[CohortRow]) -> tuple[CohortResult, l
             problems.append(_("Line %(line)s: %(problem)s", line=row.line, problem=str(error)))
             continue
         result.enrolled += 1
+    if not problems:
+        audit.record(
+            audit.Action.COHORT_UPLOADED,
+            details={
+                "course": course.id,
+                "rows": len(rows),
+                "enrolled": result.enrolled,
+                "new_accounts": len(result.new_users),
+                "already": result.already,
+            },
+        )
     return result, problems

@@ -3,6 +3,7 @@ work commits."""
 
 from __future__ import annotations
 
+from lms import audit
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.policy import has_role
@@ -32,4 +33,9 @@ def record_unsuppressed_export(actor, described_filter: dict, *, channel: str, f
     )
     db.session.add(entry)
     db.session.flush()
+    audit.record(
+        audit.Action.EXACT_EXPORT,
+        actor=actor,
+        details={"channel": channel, "format": format, "filters": entry.filters},
+    )
     return entry

@@ -111,4 +111,14 @@ ROUTES = [
         {"role": "trainer", "active": "y"},
     ),
     Route("admin.user", "/admin/users/999999", cells(LOGIN, 403, 403, 404), note="unknown"),
+    Route("admin.audit_log", "/admin/audit", ADMINS),
+    post("admin.audit_log", "/admin/audit", ADMIN_ACTION, {"action": "sign-in"}, note="filter"),
+    post(
+        "admin.audit_log",
+        "/admin/audit",
+        cells(LOGIN, 403, 403, 400),
+        {"person": "nobody@example.org"},
+        note="unknown person",
+    ),
+    post("admin.audit_export", "/admin/audit/export", ADMINS),
 ]
