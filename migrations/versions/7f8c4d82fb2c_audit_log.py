@@ -4,7 +4,7 @@ A later batch_alter_table on audit_entry would copy the table on SQLite and lose
 such a migration must create them again (the statements are below and in lms/audit/models.py).
 
 Revision ID: 7f8c4d82fb2c
-Revises: 8775e7c5a3b9
+Revises: be22985590f2
 Create Date: 2026-12-02 00:36:31.237687
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7f8c4d82fb2c'
-down_revision = '8775e7c5a3b9'
+down_revision = 'be22985590f2'
 branch_labels = None
 depends_on = None
 
