@@ -76,6 +76,7 @@ def _register_domains(app: Flask) -> None:
         enrolment,
         learning,
         media,
+        privacy,
         quizzes,
         reports,
         teaching,
@@ -95,6 +96,7 @@ def _register_domains(app: Flask) -> None:
         accounts,
         admin,
         media,
+        privacy,
     )
     for domain in domains:
         domain.init_app(app)

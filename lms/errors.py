@@ -28,6 +28,7 @@ MESSAGES = {
             "Someone else changed the same thing at the same moment, so nothing was saved. Please go back, reload the page and try again."
         ),
     ),
+    410: (_l("No longer here"), _l("What was at this address has been removed.")),
     413: (_l("Too large"), _l("What you sent is larger than this site accepts.")),
     429: (_l("Too many attempts"), _l("Please wait a minute before trying again.")),
     500: (

@@ -35,8 +35,13 @@ def cache_control(app, visitor, route, world, rolled_back) -> str | None:  # noq
 
 
 # These end the visitor's own session (a password set from a reset link ends every session of the
-# account), so their answer, a redirect, is made for nobody.
-SIGNING_OUT = {"POST accounts.logout", "POST accounts.end_all_sessions", "POST accounts.reset_password"}
+# account; deleting one's account ends them all), so their answer, a redirect, is made for nobody.
+SIGNING_OUT = {
+    "POST accounts.logout",
+    "POST accounts.end_all_sessions",
+    "POST accounts.reset_password",
+    "POST privacy.erase_mine",
+}
 
 
 @pytest.mark.parametrize(

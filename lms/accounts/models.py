@@ -49,6 +49,9 @@ class User(UserMixin, db.Model):
     awaiting_confirmation: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
     last_login_at: Mapped[datetime | None]
+    # Set when the person's personal data was erased on their request (lms/privacy): the row
+    # stays, with only the participation profile and dates, so statistics stay true.
+    withdrawn_at: Mapped[datetime | None]
 
     # The sign-in session this request was made with, set by lms.accounts.sessions (not stored).
     sign_in_key = None
@@ -85,3 +88,7 @@ class User(UserMixin, db.Model):
     @property
     def has_usable_password(self) -> bool:
         return bool(self.password_hash)
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

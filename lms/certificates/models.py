@@ -72,6 +72,12 @@ class Certificate(db.Model):
     def is_valid(self) -> bool:
         return self.status is CertificateStatus.VALID
 
+    @property
+    def holder_withdrawn(self) -> bool:
+        """The holder had their personal data erased (lms.privacy): the name is gone. A
+        certificate is never issued without a name, so an empty one means exactly this."""
+        return not self.holder_name
+
     def revoke(self, reason: str) -> None:
         """Withdraw a valid certificate; verification then shows it revoked, with `reason`."""
         if self.status is not CertificateStatus.VALID:

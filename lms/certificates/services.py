@@ -120,6 +120,8 @@ def reissue(certificate: Certificate, actor: User, reason: str = "") -> Certific
     holder = db.session.get(User, certificate.user_id)
     if certificate.status is not CertificateStatus.VALID:
         raise CertificateError(_("Only a valid certificate can be re-issued."))
+    if certificate.holder_withdrawn:
+        raise CertificateError(_("The holder has withdrawn their personal data: there is no name to print."))
     missing = uncovered_characters(holder.full_name)
     if missing:
         raise CertificateError(

@@ -71,6 +71,8 @@ def _own_or_admin(certificate_id: int) -> Certificate:
 @login_required
 def download(certificate_id: int):
     cert = _own_or_admin(certificate_id)
+    if cert.holder_withdrawn:
+        abort_with(410, _("The holder has withdrawn their personal data: there is no certificate to print."))
     try:
         data = documents.certificate_pdf(cert)
     except UnprintableTextError as error:
@@ -148,7 +150,8 @@ def _public_facts(cert: Certificate) -> dict:
     return {
         "code": cert.code,
         "status": cert.status.value,
-        "holder_name": cert.holder_name,
+        "holder_name": cert.holder_name or None,
+        "holder_withdrawn": cert.holder_withdrawn,
         "course_title": cert.course_title,
         "course_version": cert.course_version,
         "hours": cert.hours,
@@ -187,6 +190,8 @@ def verify_json(code: str):
 def credential(code: str):
     """The signed credential; its status is not part of it: check the status URL it names."""
     cert = _verified(code, as_json=True)
+    if cert.holder_withdrawn:
+        abort_with(410, _("The holder has withdrawn their personal data: there is no credential to show."))
     response = jsonify(documents.signed_credential(cert))
     response.mimetype = "application/vc+ld+json"
     response.headers["Content-Disposition"] = f'inline; filename="credential-{cert.code}.json"'
