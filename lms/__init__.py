@@ -71,6 +71,7 @@ def _register_domains(app: Flask) -> None:
         accounts,
         admin,
         authoring,
+        backup,
         certificates,
         courses,
         enrolment,
@@ -97,6 +98,7 @@ def _register_domains(app: Flask) -> None:
         admin,
         media,
         privacy,
+        backup,
     )
     for domain in domains:
         domain.init_app(app)

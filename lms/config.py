@@ -80,6 +80,9 @@ def defaults(instance_path: Path) -> dict:
         "USERS_PER_PAGE": 25,
         "AUDIT_ENTRIES_PER_PAGE": 50,
         "AUDIT_RETENTION_DAYS": 730,  # `flask --app wsgi audit purge` deletes older entries
+        # The PostgreSQL client tools `backup` runs: at least the server's major version.
+        "BACKUP_PG_DUMP": "pg_dump",
+        "BACKUP_PG_RESTORE": "pg_restore",
         "MEDIA_DIR": str(instance_path / "media"),
         "MAX_IMAGE_BYTES": 2_000_000,
         "MAX_LESSON_BYTES": 1_000_000,
