@@ -146,7 +146,8 @@ def create(destination: Path) -> Created:
             ],
         }
         partial = scratch / "archive.tar.gz"
-        with tarfile.open(partial, "w:gz", format=tarfile.PAX_FORMAT) as archive:
+        # zlib's default level: tarfile's 9 was about 20 % slower for 0.3 % smaller (10,000 enrolments).
+        with tarfile.open(partial, "w:gz", compresslevel=6, format=tarfile.PAX_FORMAT) as archive:
             data = json.dumps(manifest, indent=2, sort_keys=True).encode("utf-8")
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mode, info.mtime = len(data), 0o600, int(datetime.now(UTC).timestamp())

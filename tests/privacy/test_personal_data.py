@@ -290,3 +290,17 @@ def test_a_withdrawn_certificate_cannot_be_reissued_with_an_empty_name(holder, d
     with pytest.raises(CertificateError):
         reissue(certificate, admin)
     db.session.rollback()
+
+
+def test_staff_pages_say_the_data_was_withdrawn_instead_of_a_blank_name(client, login, holder, make_user, db):
+    admin = make_user(role=Role.ADMIN)
+    certificate_id = db.session.execute(
+        select(Certificate.id).where(Certificate.user_id == holder.id)
+    ).scalar_one()
+    privacy.erase(holder, actor=admin)
+    db.session.commit()
+    login(admin)
+    for url in ("/teaching/cert/cohort", "/admin/certificates", f"/admin/certificates/{certificate_id}"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "(personal data withdrawn)" in page.get_data(as_text=True), url
