@@ -125,7 +125,7 @@ def create(destination: Path) -> Created:
     with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".backup-") as scratch:
         scratch = Path(scratch)
         dump = scratch / database.filename
-        database.dump(dump)
+        described = database.dump(dump)
         members = [(f"database/{database.filename}", dump)]
         members += [
             (name, _snapshot(path, scratch, index))
@@ -135,11 +135,7 @@ def create(destination: Path) -> Created:
             "format": FORMAT,
             "version": FORMAT_VERSION,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "database": {
-                "dialect": database.dialect,
-                "revision": databases.revision(),
-                "tables": databases.table_counts(),
-            },
+            "database": {"dialect": database.dialect, **described},
             "files": [
                 {"path": name, "size": path.stat().st_size, "sha256": sha256_file(path)}
                 for name, path in members

@@ -16,29 +16,26 @@ import subprocess
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, inspect, select, table, text
+from sqlalchemy import create_engine, func, inspect, select, table, text
 from sqlalchemy.engine import URL, make_url
 
 from lms.backup.manifest import BackupRefused, Problem
 from lms.extensions import db
 
 
-def revision() -> str | None:
-    """The Alembic revision of the database, or None when migrations never ran (create_all)."""
-    if not inspect(db.engine).has_table("alembic_version"):
-        return None
-    with db.engine.connect() as connection:
-        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def table_counts() -> dict[str, int]:
-    """Rows per table, as the database reports its tables (names quoted by SQLAlchemy)."""
-    with db.engine.connect() as connection:
-        names = inspect(connection).get_table_names()
-        return {
-            name: connection.execute(select(func.count()).select_from(table(name))).scalar_one()
-            for name in sorted(names)
-        }
+def facts(connection) -> dict:
+    """What the manifest says of a database, read through `connection` (which must see exactly
+    what was dumped): its Alembic revision (None when migrations never ran: create_all) and
+    rows per table (names quoted by SQLAlchemy)."""
+    names = inspect(connection).get_table_names()
+    revision = None
+    if "alembic_version" in names:
+        revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    tables = {
+        name: connection.execute(select(func.count()).select_from(table(name))).scalar_one()
+        for name in sorted(names)
+    }
+    return {"revision": revision, "tables": tables}
 
 
 def is_empty() -> bool:
@@ -52,7 +49,8 @@ class SQLiteDatabase:
     def _path(self) -> Path:
         return Path(make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).database)
 
-    def dump(self, target: Path) -> None:
+    def dump(self, target: Path) -> dict:
+        """Copy the database to `target`; returns its facts, read from the copy."""
         source = sqlite3.connect(self._path())
         copy = sqlite3.connect(target)
         try:
@@ -61,6 +59,12 @@ class SQLiteDatabase:
         finally:
             copy.close()
             source.close()
+        engine = create_engine(f"sqlite:///{target}")
+        try:
+            with engine.connect() as connection:
+                return facts(connection)
+        finally:
+            engine.dispose()
 
     def load(self, source: Path, *, force: bool) -> None:
         """Copy the backup's pages over the target database (created if missing)."""
@@ -124,9 +128,20 @@ class PostgreSQLDatabase:
                 [Problem("tool-too-old", {"tool": tool, "found": tool_major, "server": server_major})]
             )
 
-    def dump(self, target: Path) -> None:
+    def dump(self, target: Path) -> dict:
+        """Dump to `target`; returns the facts of the dump. They are read in a REPEATABLE READ
+        transaction whose snapshot pg_dump is given (`--snapshot`), so they describe exactly
+        the rows it wrote, however busy the site."""
         self.check_tool("pg_dump")
-        self._run("pg_dump", "--format=custom", "--no-owner", "--no-acl", "--file", str(target))
+        connection = db.engine.connect().execution_options(isolation_level="REPEATABLE READ")
+        with connection, connection.begin():
+            snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
+            described = facts(connection)
+            self._run(
+                "pg_dump", "--format=custom", "--no-owner", "--no-acl", f"--snapshot={snapshot}",
+                "--file", str(target),
+            )  # fmt: skip
+        return described
 
     def load(self, source: Path, *, force: bool) -> None:
         self.check_tool("pg_restore")

@@ -312,3 +312,60 @@ def test_postgresql_tools_older_than_the_server_are_refused(places, source, tmp_
     finally:
         application.config["BACKUP_PG_DUMP"] = "pg_dump"
     assert "older than the PostgreSQL server" in str(refused.value)
+
+
+def test_a_backup_taken_while_the_site_writes_is_consistent(places):
+    """A writer adds a person and their enrolment in one transaction, again and again, while the
+    backup runs: the restored copy holds whole transactions only (each writer's person with
+    their enrolment) and every row it points to."""
+    import threading
+
+    from lms.accounts.models import User
+    from lms.enrolment.models import Enrolment
+
+    application = places.app()
+    with application.app_context():
+        upgrade()
+        factories.make_course("busy", modules=1, lessons=1, quiz=False)
+        db.session.commit()
+    stop, written, failures = threading.Event(), [], []
+
+    def write():
+        from lms.courses.queries import course_by_slug
+
+        with application.app_context():
+            course = course_by_slug("busy")
+            try:
+                while not stop.is_set():
+                    factories.enrol(factories.make_user(institution="Writer"), course)
+                    db.session.commit()
+                    written.append(1)
+            except Exception as error:  # noqa: BLE001  (reported below)
+                failures.append(error)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        while len(written) < 5:
+            stop.wait(0.05)
+        archive = places.tmp.mktemp("busy") / "busy.tar.gz"
+        result = cli(application, "backup", "create", str(archive))
+    finally:
+        stop.set()
+        writer.join(30)
+    assert result.exit_code == 0, result.output
+    assert not failures
+    target = places.app()
+    assert cli(target, "backup", "restore", str(archive)).exit_code == 0
+    with target.app_context():
+        people = db.session.execute(
+            select(func.count()).select_from(User).where(User.institution == "Writer")
+        ).scalar_one()
+        enrolments = db.session.execute(
+            select(func.count()).select_from(Enrolment).join(User).where(User.institution == "Writer")
+        ).scalar_one()
+        orphans = db.session.execute(
+            select(func.count()).select_from(Enrolment).outerjoin(User).where(User.id.is_(None))
+        ).scalar_one()
+    assert people == enrolments >= 5 and orphans == 0
+    assert people == manifest_of(archive)["database"]["tables"]["enrolment"]
