@@ -92,7 +92,20 @@ def _rows(enrolments: int, seed: int = 7):
                         certificates.append((len(certificates) + 1, f"C{eid:012d}", uid, course, "valid", f"Learner {uid}", f"Course {course}", "1.0", 2.0, "en", completed, completed, "Bench", ""))  # fmt: skip
             if rng.random() < 0.1:
                 status, left = "left", enrolled + timedelta(days=30)
-            enrols.append((eid, uid, course, status, "self", enrolled, left, started, completed))
+            enrols.append(
+                (
+                    eid,
+                    uid,
+                    course,
+                    status,
+                    "self",
+                    enrolled,
+                    left,
+                    started,
+                    completed,
+                    rng.randrange(1_000_000),
+                )
+            )
             if len(enrols) >= enrolments:
                 break
         if len(enrols) >= enrolments:
@@ -108,7 +121,7 @@ def _rows(enrolments: int, seed: int = 7):
         "course": ("id, slug, title, summary, audience, language, hours, version, outcomes, completion_rule, pass_mark, published, created_at, updated_at", courses),
         "module": ("id, course_id, slug, position, title, summary", modules),
         "quiz": ("id, course_id, module_id, title, max_attempts", quizzes),
-        "enrolment": ("id, user_id, course_id, status, source, enrolled_at, left_at, started_at, completed_at", enrols),
+        "enrolment": ("id, user_id, course_id, status, source, enrolled_at, left_at, started_at, completed_at, record_key", enrols),
         "certificate": ("id, code, user_id, course_id, status, holder_name, course_title, course_version, hours, language, completed_at, issued_at, issuer_name, signatory", certificates),
         "quiz_attempt": ("id, quiz_id, user_id, course_id, number, score, passed, answers, submitted_at", attempts),
     }  # fmt: skip

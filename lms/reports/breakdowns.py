@@ -4,7 +4,8 @@ them, the CSV export and the policy brief name their groups with them.
 A breakdown has a name (in URLs, the CSV's `breakdown` column and the CLI), a label, the SQL
 expressions its groups are made of (over the enrolment and user tables) and a way to name a
 group: its label, its place in the table and a stable code for exports. Add a breakdown here
-and every page, download and the suppression of linked tables know it.
+and every page and download knows it (the disclosure control needs nothing from it: a figure's
+perturbation depends only on the enrolments it counts).
 """
 
 from __future__ import annotations
@@ -54,8 +55,7 @@ class Breakdown:
     label: object  # a lazy translated string
     group_by: Callable[[], list[ColumnElement]]  # the SQL expressions of a group's key
     name_group: Callable[..., GroupName]  # (GroupNames, *key) -> GroupName
-    published: bool = False  # always part of what a suppressed report publishes
-    period: bool = False  # months, quarters and years nest: one kind is published at a time
+    period: bool = False  # a period of the enrolment date
     within: str | None = None  # groups nest in this one's groups: their key is its key plus one part
 
 
@@ -101,22 +101,17 @@ BREAKDOWNS: dict[str, Breakdown] = {
     b.name: b
     for b in (
         # Grouping by enrolment.course_id through `unindexed`: see lms.reports.sql.
-        Breakdown(
-            "course", _l("Course"), lambda: [unindexed(_enrolment().course_id)], _course, published=True
-        ),
-        Breakdown("country", _l("Country"), lambda: [_user().country], _country, published=True),
+        Breakdown("course", _l("Course"), lambda: [unindexed(_enrolment().course_id)], _course),
+        Breakdown("country", _l("Country"), lambda: [_user().country], _country),
         # Grouped within the country, so that the institutions of a country add up to it.
         Breakdown(
             "institution",
             _l("Institution"),
             lambda: [_user().country, _user().institution],
             _institution,
-            published=True,
             within="country",
         ),  # fmt: skip
-        Breakdown(
-            "profile_role", _l("Profile role"), lambda: [_user().profile_role], _profile_role, published=True
-        ),
+        Breakdown("profile_role", _l("Profile role"), lambda: [_user().profile_role], _profile_role),
         Breakdown(
             "month", _l("Month"), lambda: [month_label(_enrolment().enrolled_at)], _period, period=True
         ),
@@ -131,10 +126,10 @@ OVERALL = Breakdown(
     "overall", _l("All"), lambda: [literal("all")], lambda names, key: GroupName(_("All"), (), "all")
 )
 
-PERIODS = ("year", "quarter", "month")  # the year first: what is published unless asked
+PERIODS = ("year", "quarter", "month")
 assert {b.name for b in BREAKDOWNS.values() if b.period} == set(PERIODS)
-# Published together, so that one table's hidden cells are not given away by another's.
-PUBLISHED = tuple(b.name for b in BREAKDOWNS.values() if b.published)
+# What the CSV for publication holds: every breakdown (perturbed figures can all be published).
+PUBLISHED = tuple(BREAKDOWNS)
 # The policy brief's tables, in this order.
 IN_BRIEF = ("country", "course")
 
@@ -147,9 +142,3 @@ def get(name: str) -> Breakdown:
         return BREAKDOWNS[name]
     except KeyError:
         raise ValueError(f"unknown breakdown {name!r}") from None
-
-
-def published(period: str = "year") -> tuple[str, ...]:
-    """What a suppressed report publishes together: the published breakdowns and one kind of
-    period (months, quarters and years nest; publishing two would let a reader subtract)."""
-    return (*PUBLISHED, period if period in PERIODS else "year")

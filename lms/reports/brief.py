@@ -1,8 +1,8 @@
-"""The policy brief: a few PDF pages built with reportlab, always from a suppressed report.
+"""The policy brief: a few PDF pages built with reportlab, always from a protected (perturbed) report.
 
 Headline figures, the parity indices, charts by gender (reportlab.graphics, bars labelled
 with their figures and told apart by pattern as well as colour), tables by country and by
-course, and a method note that explains the measures and the suppression.
+course, and a method note that explains the measures and the disclosure control.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from lms.reports.breakdowns import BREAKDOWNS, IN_BRIEF
+from lms.reports.disclosure import method_note
 from lms.reports.measures import (
     ALL,
     GENDER_LABELS,
@@ -57,8 +58,8 @@ def _font() -> str:
 
 
 def policy_brief(report: Report) -> bytes:
-    if not report.suppressed:
-        raise ValueError("the policy brief is for publication: build it from a suppressed report")
+    if not report.protected:
+        raise ValueError("the policy brief is for publication: build it from a protected report")
     font = _font()
     styles = getSampleStyleSheet()
     for style in styles.byName.values():
@@ -78,9 +79,12 @@ def policy_brief(report: Report) -> bytes:
         Spacer(1, 4 * mm),
     ]
     if report.empty:
-        story.append(
-            Paragraph(escape(_("No enrolment matches these filters: there is nothing to report.")), body)
+        text = _(
+            "Fewer than %(n)d enrolments match these filters (after perturbation): nothing can be "
+            "reported without exposing people.",
+            n=report.threshold,
         )
+        story.append(Paragraph(escape(text), body))
     else:
         story += [Paragraph(escape(_("Headline figures")), heading), _table(_headline_rows(report), font)]
         story += [Spacer(1, 3 * mm), Paragraph(escape(_("Gender parity index")), heading)]
@@ -109,7 +113,7 @@ def _headline_rows(report):
     for measure in HEADLINE:
         rows.append(
             [str(MEASURE_LABELS[measure])]
-            + [report.figure(measure, None, report.overall, g).text for g in (*GENDERS, ALL)]
+            + [report.figure(measure, report.overall, g).text for g in (*GENDERS, ALL)]
         )
     return rows
 
@@ -117,7 +121,7 @@ def _headline_rows(report):
 def _parity_rows(report):
     rows = [[_("Rate"), _("Women ÷ men"), _("Reading")]]
     for rate in RATES:
-        shown = report.parity(rate, None, report.overall)
+        shown = report.parity(rate, report.overall)
         rows.append([str(MEASURE_LABELS[rate]), shown.text, shown.note])
     return rows
 
@@ -134,10 +138,10 @@ def _breakdown_rows(report, name):
     rows = [[Paragraph(escape(text), _SMALL) for text in header]]
     for group in report.breakdowns[name].groups:
         row = [Paragraph(escape(group.label), _SMALL)]
-        row += [report.count("enrolled", name, group, g).text for g in GENDERS]
-        row += [report.rate("completion_rate", name, group, g).text for g in (women, men)]
-        row += [report.rate("certification_rate", name, group, g).text for g in (women, men)]
-        row.append(report.parity("completion_rate", name, group).text)
+        row += [report.count("enrolled", group, g).text for g in GENDERS]
+        row += [report.rate("completion_rate", group, g).text for g in (women, men)]
+        row += [report.rate("certification_rate", group, g).text for g in (women, men)]
+        row.append(report.parity("completion_rate", group).text)
         rows.append(row)
     return rows
 
@@ -173,7 +177,7 @@ def _chart(report, font) -> Drawing:
     for n in order:
         values = []
         for rate in RATES:
-            shown = report.rate(rate, None, report.overall, GENDERS[n])
+            shown = report.rate(rate, report.overall, GENDERS[n])
             values.append(round(shown.number * 100, 1) if shown.number is not None else 0)
         data.append(values)
     chart.data = data
@@ -216,17 +220,7 @@ def _method(threshold: int) -> list[str]:
         ),
         _(
             "Gender parity index: women's rate divided by men's rate; between 0.97 and 1.03 is read as "
-            "parity (the UNESCO convention). It is not given when men's rate is 0 or a rate is hidden."
+            "parity (the UNESCO convention). It is not given when men's rate is 0 or a rate is not shown."
         ),
-        _(
-            "Suppression: counts from 1 to %(m)d are shown as “<%(n)d”. So that they cannot be worked "
-            "out from the totals shown, further cells are hidden (“x”) until every small count lies on a "
-            "cycle of hidden cells whose totals still add up with another value; cells are chosen to hide "
-            "as little as possible, zero cells are never used as cover, and the funnel enrolled ≥ started ≥ "
-            "completed ≥ certified is taken into account. Rates, averages and medians made from hidden "
-            "counts or from fewer than %(n)d people are hidden too. Country and institution tables are "
-            "protected together, because the institutions of a country add up to it.",
-            m=threshold - 1,
-            n=threshold,
-        ),
+        *method_note(threshold),
     ]

@@ -1,6 +1,7 @@
 """`flask --app wsgi reports export --out FILE.csv [filters]`: scheduled exports.
 
-Suppressed by default. `--unsuppressed` needs `--as EMAIL` naming an active administrator and
+Protected (perturbed, lms.reports.disclosure) by default. `--exact` (or its old name `--unsuppressed`)
+needs `--as EMAIL` naming an active administrator and
 writes a row to the audit log (report_export), the command's only change: the file is written
 only after the audit row is committed.
 """
@@ -18,10 +19,10 @@ from lms.courses.models import Course
 from lms.csvexport import csv_lines
 from lms.extensions import db
 from lms.reports import services
-from lms.reports.breakdowns import PERIODS
+from lms.reports.breakdowns import PUBLISHED
 from lms.reports.exports import CSV_HEADER, FORMATS
 from lms.reports.forms import FilterForm
-from lms.reports.participation import Scope, participation_report, published_breakdowns, report_filter
+from lms.reports.participation import Scope, participation_report, report_filter
 from lms.unit_of_work import after_commit, transactional
 
 
@@ -42,14 +43,17 @@ def reports() -> None:
 @click.option("--profile-role", "profile_role", default="")
 @click.option("--from", "enrolled_from", default="", help="First enrolment day, YYYY-MM-DD.")
 @click.option("--to", "enrolled_to", default="", help="Last enrolment day, YYYY-MM-DD.")
-@click.option("--period", type=click.Choice(PERIODS), default="year", show_default=True)
-@click.option("--unsuppressed", is_flag=True, help="Exact figures (audit-logged); needs --as.")
 @click.option(
-    "--as", "actor_email", default="", help="Email of the administrator taking an unsuppressed export."
+    "--exact",
+    "--unsuppressed",
+    "unsuppressed",
+    is_flag=True,
+    help="Exact figures (audit-logged); needs --as.",
 )
+@click.option("--as", "actor_email", default="", help="Email of the administrator taking an exact export.")
 @with_appcontext
 @transactional
-def export(out, period, unsuppressed, actor_email, **filters):
+def export(out, unsuppressed, actor_email, **filters):
     """Write the participation data (tidy CSV) for the given filters."""
     courses = list(db.session.execute(db.select(Course).order_by(Course.title)).scalars())
     form = FilterForm(MultiDict({**filters, "by": "course"}), courses)
@@ -60,18 +64,18 @@ def export(out, period, unsuppressed, actor_email, **filters):
         raise click.ClickException(f"Invalid filters: {problems}")
     chosen = report_filter(form, Scope(courses, everything=True))
     if actor_email and not unsuppressed:
-        raise click.ClickException("--as is only used with --unsuppressed.")
+        raise click.ClickException("--as is only used with --exact.")
     if unsuppressed:
         if not actor_email:
-            raise click.ClickException("--unsuppressed needs --as EMAIL naming an administrator.")
+            raise click.ClickException("--exact needs --as EMAIL naming an administrator.")
         actor = find_by_email(actor_email)
         try:
             services.record_unsuppressed_export(actor, chosen.described, channel="cli", format="csv")
         except services.ReportError as error:
             raise click.ClickException(str(error)) from None
-    report = participation_report(chosen, published_breakdowns(period), suppressed=not unsuppressed)
+    report = participation_report(chosen, PUBLISHED, protected=not unsuppressed)
     rows = list(FORMATS["csv"].render(report))
-    after_commit(_write, Path(out), rows, "exact (audit-logged)" if unsuppressed else "suppressed")
+    after_commit(_write, Path(out), rows, "exact (audit-logged)" if unsuppressed else "protected")
 
 
 def _write(path: Path, rows: list, kind: str) -> None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from lms.reports.brief import policy_brief
 from lms.reports.measures import ALL, COUNTS, GENDERS, RATES, Report, Shown
 
@@ -30,30 +28,24 @@ def _cell(shown: Shown, measure: str) -> tuple:
         elif measure == "median_days_to_completion":
             number = round(number, 1)
         return number, shown.note
-    if shown.state == "primary":
-        return shown.text, _("a count from 1 to %(n)d, hidden", n=_threshold(shown))
-    if shown.state == "complementary":
-        return "x", shown.note or _("hidden so that a small count cannot be worked out from the totals")
+    if shown.hidden:
+        return shown.text, shown.note
     return "", shown.note
-
-
-def _threshold(shown: Shown) -> int:
-    return int(shown.text.lstrip("<")) - 1
 
 
 def csv_rows(report: Report) -> Iterator[tuple]:
     measures = [*COUNTS, *RATES, *STATISTICS]
-    positions = [("overall", None, report.overall)] + [
-        (name, name, group) for name, breakdown in report.breakdowns.items() for group in breakdown.groups
+    positions = [("overall", report.overall)] + [
+        (name, group) for name, breakdown in report.breakdowns.items() for group in breakdown.groups
     ]
-    for label, breakdown, group in positions:
+    for label, group in positions:
         for gender in (*GENDERS, ALL):
             for measure in measures:
-                value, note = _cell(report.figure(measure, breakdown, group, gender), measure)
+                value, note = _cell(report.figure(measure, group, gender), measure)
                 name = f"{measure}_percent" if measure in RATES else measure
                 yield (label, group.code, group.label, gender or "all", name, value, note)
         for rate in RATES:
-            value, note = _cell(report.parity(rate, breakdown, group), "gender_parity")
+            value, note = _cell(report.parity(rate, group), "gender_parity")
             yield (label, group.code, group.label, "women/men", f"gender_parity_index_{rate}", value, note)
 
 

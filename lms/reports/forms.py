@@ -36,7 +36,7 @@ class FilterForm(Form):
         description=_l("Last day of the enrolment period, included (YYYY-MM-DD)."),
     )
     by = SelectField(_l("Break down by"), validate_choice=False, default="course")
-    published = BooleanField(_l("Show as published (small counts hidden)"))
+    published = BooleanField(_l("Show as published (protected)"))
 
     def __init__(self, formdata, courses, **kwargs):
         super().__init__(formdata, **kwargs)

@@ -1,4 +1,4 @@
-"""The measures of a participation report, per group and gender, and their suppression.
+"""The measures of a participation report, per group and gender, exact or protected.
 
 Definitions (the README and the policy brief say the same):
 
@@ -16,6 +16,9 @@ Definitions (the README and the policy brief say the same):
 * gender parity index (GPI) — women's rate divided by men's rate; parity when 0.97–1.03.
 
 A learner counts once per course in a group: the unit of every count is the enrolment.
+
+A *protected* report shows every count perturbed (lms.reports.disclosure) and everything made
+from counts from the perturbed ones; this is the only place that decides what a figure shows.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from flask_babel import lazy_gettext as _l
 from lms.accounts.models import Gender
 from lms.reports import breakdowns as registry
 from lms.reports import queries
-from lms.reports.suppression import Status, Table, suppress
+from lms.reports.disclosure import perturb
 
 GENDERS = (Gender.WOMAN.value, Gender.MAN.value, Gender.ANOTHER.value, Gender.UNSTATED.value)
 ALL = None  # the "all genders" column
@@ -60,6 +63,8 @@ MEASURE_LABELS = {
     "median_days_to_completion": _l("Median days to completion"),
 }
 PARITY_LOW, PARITY_HIGH = 0.97, 1.03
+KEYED = (*COUNTS, "quiz_takers")
+ADDITIVE = (*KEYED, "quiz_score_sum", "quiz_scores", *(f"{name}_key" for name in KEYED))
 
 
 @dataclass
@@ -74,11 +79,21 @@ class Cell:
     quiz_scores: int = 0
     quiz_takers: int = 0
     days: Counter = field(default_factory=Counter)
+    # Sums of record keys (cell keys before the modulus): they add up as the counts do.
+    enrolled_key: int = 0
+    started_key: int = 0
+    completed_key: int = 0
+    certified_key: int = 0
+    quiz_takers_key: int = 0
 
     def add(self, other: Cell) -> None:
-        for name in (*COUNTS, "quiz_score_sum", "quiz_scores", "quiz_takers"):
+        for name in ADDITIVE:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.days.update(other.days)
+
+    def published(self, count: str) -> int:
+        """The perturbed value of one of the counts (or of quiz_takers)."""
+        return perturb(getattr(self, count), getattr(self, f"{count}_key"))
 
     def rate(self, measure: str) -> float | None:
         numerator = getattr(self, RATES[measure])
@@ -98,13 +113,13 @@ class Shown:
     """A figure as a reader sees it: the number, or why there is none."""
 
     number: float | None
-    state: str  # "value", "primary" (<5), "complementary" (x), "undefined" (—)
+    state: str  # "value", "small" (a perturbed count shown as <5), "hidden" ([c]), "undefined" (—)
     text: str
     note: str = ""
 
     @property
     def hidden(self) -> bool:
-        return self.state in ("primary", "complementary")
+        return self.state in ("small", "hidden")
 
 
 @dataclass
@@ -124,76 +139,77 @@ class BreakdownFigures:
 
 
 class Report:
-    """Figures for one filter: the overall row and the requested breakdowns, suppressed or not."""
+    """Figures for one filter: the overall row and the requested breakdowns, exact or protected.
 
-    def __init__(
-        self,
-        report_filter,
-        overall: Group,
-        breakdowns: dict[str, BreakdownFigures],
-        threshold: int,
-        suppressed,
-    ):
+    Every figure depends only on the enrolments it counts (not on the table it sits in), so the
+    same figure is the same in every table, download and filter.
+    """
+
+    def __init__(self, report_filter, overall: Group, breakdowns: dict[str, BreakdownFigures], threshold: int, protected: bool):  # fmt: skip
         self.filter = report_filter
         self.overall = overall
         self.breakdowns = breakdowns
         self.threshold = threshold
-        self.suppressed = suppressed
-        self.status: dict = {}
-        if suppressed:
-            self.status = _suppression(overall, breakdowns, threshold)
+        self.protected = protected
 
     @property
     def empty(self) -> bool:
+        """Nothing to show: no enrolment, or (protected) fewer than `threshold` after perturbation,
+        so that "empty" tells a reader no more than the "<5" it stands for."""
+        if self.protected:
+            return self.count("enrolled", self.overall, ALL).hidden
         return self.overall.cells[ALL].enrolled == 0
 
     # -- figures as shown -----------------------------------------------------------------
 
-    def count(self, measure: str, breakdown: str | None, group: Group, gender) -> Shown:
-        value = getattr(group.cells[gender], measure)
-        status = self.status.get((measure, breakdown, group.key, gender), Status.PUBLISHED)
-        if status is Status.PRIMARY:
-            return Shown(None, "primary", f"<{self.threshold}")
-        if status is Status.COMPLEMENTARY:
-            return Shown(None, "complementary", "x")
+    def _people(self, cell: Cell, count: str) -> int:
+        return cell.published(count) if self.protected else getattr(cell, count)
+
+    def count(self, measure: str, group: Group, gender) -> Shown:
+        value = self._people(group.cells[gender], measure)
+        # Zero too: a "0" beside "<5" would tell nobody from somebody, which pins small counts.
+        if self.protected and value < self.threshold:
+            return Shown(None, "small", f"<{self.threshold}", _small_note(self.threshold))
         return Shown(value, "value", format_count(value))
 
-    def rate(self, measure: str, breakdown: str | None, group: Group, gender) -> Shown:
+    def rate(self, measure: str, group: Group, gender) -> Shown:
         cell = group.cells[gender]
         for part in ("enrolled", RATES[measure]):
-            if self.count(part, breakdown, group, gender).hidden:
-                return Shown(None, "complementary", "x", _("hidden: made from a hidden count"))
-        value = cell.rate(measure)
-        if value is None:
+            if self.count(part, group, gender).hidden:
+                return Shown(None, "hidden", HIDDEN, _("not shown: made from a count under %(n)d", n=self.threshold))  # fmt: skip
+        enrolled = self._people(cell, "enrolled")
+        if not enrolled:
             return Shown(None, "undefined", "—", _("nobody enrolled"))
+        value = min(1.0, self._people(cell, RATES[measure]) / enrolled)
         return Shown(value, "value", format_percent(value))
 
     def statistic(self, measure: str, group: Group, gender) -> Shown:
-        """Average best score or median days; hidden when fewer than `threshold` people count."""
+        """Average best score or median days; hidden when fewer than `threshold` people count
+        (after perturbation, in a protected report)."""
         cell = group.cells[gender]
         value = getattr(cell, measure)
-        people = cell.quiz_takers if measure == "average_best_score" else cell.completed
+        people = self._people(cell, "quiz_takers" if measure == "average_best_score" else "completed")
+        if self.protected and people < self.threshold:  # before "nobody": that would tell a zero
+            return Shown(None, "hidden", HIDDEN, _("not shown: fewer than %(n)d people", n=self.threshold))
         if value is None:
             return Shown(None, "undefined", "—", _("nobody to count"))
-        if self.suppressed and people < self.threshold:
-            return Shown(None, "complementary", "x", _("hidden: fewer than %(n)d people", n=self.threshold))
         if measure == "average_best_score":
             return Shown(value, "value", format_percent(value / 100))
         return Shown(value, "value", format_decimal(value))
 
-    def figure(self, measure: str, breakdown: str | None, group: Group, gender) -> Shown:
+    def figure(self, measure: str, group: Group, gender) -> Shown:
         if measure in COUNTS:
-            return self.count(measure, breakdown, group, gender)
+            return self.count(measure, group, gender)
         if measure in RATES:
-            return self.rate(measure, breakdown, group, gender)
+            return self.rate(measure, group, gender)
         return self.statistic(measure, group, gender)
 
-    def parity(self, measure: str, breakdown: str | None, group: Group) -> Shown:
-        """Women's rate divided by men's; "—" when either is hidden or men's is 0 or undefined."""
-        women = self.rate(measure, breakdown, group, Gender.WOMAN.value)
-        men = self.rate(measure, breakdown, group, Gender.MAN.value)
+    def parity(self, measure: str, group: Group) -> Shown:
+        """Women's rate divided by men's; not shown when either is hidden or men's is 0 or undefined."""
+        women = self.rate(measure, group, Gender.WOMAN.value)
+        men = self.rate(measure, group, Gender.MAN.value)
         if women.hidden or men.hidden:
-            return Shown(None, "complementary", "x", _("hidden: made from a hidden count"))
+            return Shown(None, "hidden", HIDDEN, _("not shown: made from a count under %(n)d", n=self.threshold))  # fmt: skip
         if women.number is None or men.number is None:
             return Shown(None, "undefined", "—", _("no women or no men enrolled"))
         if men.number == 0:
@@ -206,6 +222,15 @@ class Report:
         else:
             note = _("in favour of women")
         return Shown(index, "value", format_decimal(index, 2), note)
+
+
+# The symbol for a figure not shown to protect people: the UK Government Statistical Service's
+# "[c]" (confidential), which screen readers read out and which no number can be mistaken for.
+HIDDEN = "[c]"
+
+
+def _small_note(threshold: int) -> str:
+    return _("under %(n)d after perturbation: not shown", n=threshold)
 
 
 def format_count(value: int) -> str:
@@ -224,7 +249,7 @@ def format_decimal(value: float, places: int = 1) -> str:
 
 
 def build_report(
-    report_filter, breakdowns: tuple[str, ...], *, threshold: int, suppressed: bool, labeller=None
+    report_filter, breakdowns: tuple[str, ...], *, threshold: int, protected: bool, labeller=None
 ) -> Report:
     """Query each breakdown (two statements each) and assemble the report.
 
@@ -249,6 +274,8 @@ def build_report(
                 row.quiz_scores,
                 row.quiz_takers,
             )
+            for counted in KEYED:
+                setattr(cell, f"{counted}_key", getattr(row, f"{counted}_key"))
         for key, gender, days, number in queries.completion_days(report_filter, name):
             groups[key][gender].days[days] += number
         total = _empty_cells()
@@ -269,68 +296,8 @@ def build_report(
             labelled.append((order, Group(key, label, cells, code)))
         labelled.sort(key=lambda pair: pair[0])
         built[name] = BreakdownFigures(name, [group for _order, group in labelled])
-    return Report(report_filter, overall, built, threshold, suppressed)
+    return Report(report_filter, overall, built, threshold, protected)
 
 
 def _empty_cells() -> dict:
     return {gender: Cell() for gender in (*GENDERS, ALL)}
-
-
-def _suppression(overall: Group, breakdowns: dict[str, BreakdownFigures], threshold: int) -> dict:
-    """Suppress every count table of the report together (they share the overall row)."""
-    values, neighbours, tables, equations = {}, {}, [], []
-    columns = (*GENDERS, ALL)
-
-    def key(measure, breakdown, group, gender):
-        return (measure, breakdown, group.key if breakdown else overall.key, gender)
-
-    positions = [(None, overall)] + [(name, group) for name, b in breakdowns.items() for group in b.groups]
-    for breakdown, group in positions:
-        for gender in columns:
-            for n, measure in enumerate(COUNTS):
-                cell_key = key(measure, breakdown, group, gender)
-                values[cell_key] = getattr(group.cells[gender], measure)
-                # A reader knows each count lies within its neighbours in the funnel.
-                neighbours[cell_key] = (
-                    key(COUNTS[n + 1], breakdown, group, gender) if n + 1 < len(COUNTS) else None,
-                    key(COUNTS[n - 1], breakdown, group, gender) if n else None,
-                )
-    for measure in COUNTS:
-        for name, breakdown in breakdowns.items():
-            tables.append(
-                Table(
-                    rows=[[key(measure, name, group, g) for g in GENDERS] for group in breakdown.groups],
-                    row_totals=[key(measure, name, group, ALL) for group in breakdown.groups],
-                    column_totals=[key(measure, None, overall, g) for g in GENDERS],
-                    grand=key(measure, None, overall, ALL),
-                )
-            )
-        # Linked tables: groups nested in another breakdown's groups add up to them (the
-        # institutions of a country), so a reader could subtract one table from the other.
-        for name, breakdown in breakdowns.items():
-            outer = registry.get(name).within
-            if outer not in breakdowns:
-                continue
-            inside = defaultdict(list)
-            for group in breakdown.groups:
-                inside[group.key[:-1]].append(group)
-            for parent in breakdowns[outer].groups:
-                for gender in columns:
-                    equations.append(
-                        (
-                            key(measure, outer, parent, gender),
-                            [key(measure, name, g, gender) for g in inside[parent.key]],
-                        )
-                    )
-    if not breakdowns:  # the overall row alone: its genders add up to its total
-        equations += [
-            (key(m, None, overall, ALL), [key(m, None, overall, g) for g in GENDERS]) for m in COUNTS
-        ]
-    columns_of = (*GENDERS, ALL)
-
-    def kin(cell_key):
-        """The same group in every measure and gender: hiding it frees the funnel bounds."""
-        _measure, breakdown, group_key, _gender = cell_key
-        return [(m, breakdown, group_key, g) for m in COUNTS for g in columns_of]
-
-    return suppress(values, tables, threshold, equations=equations, neighbours=neighbours, kin=kin)

@@ -9,7 +9,6 @@ from flask import current_app
 from lms.courses.models import Course
 from lms.courses.queries import taught_courses
 from lms.policy import has_role
-from lms.reports import breakdowns
 from lms.reports.forms import FilterForm
 from lms.reports.measures import Report, build_report
 from lms.reports.queries import ReportFilter
@@ -54,12 +53,8 @@ def report_filter(form: FilterForm, scope: Scope) -> ReportFilter:
     )
 
 
-def published_breakdowns(period: str = "year") -> tuple[str, ...]:
-    """What a suppressed report publishes together (see `breakdowns.published`)."""
-    return breakdowns.published(period)
-
-
 def participation_report(
-    report_filter: ReportFilter, breakdowns: tuple[str, ...], *, suppressed: bool
+    report_filter: ReportFilter, breakdowns: tuple[str, ...], *, protected: bool
 ) -> Report:
-    return build_report(report_filter, breakdowns, threshold=threshold(), suppressed=suppressed)
+    """The report of these breakdowns; `protected`: perturbed for publication (lms.reports.disclosure)."""
+    return build_report(report_filter, breakdowns, threshold=threshold(), protected=protected)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 
 from lms.accounts.models import User
 from lms.certificates.models import Certificate, CertificateStatus
@@ -82,6 +82,18 @@ class CountRow:
     quiz_score_sum: float
     quiz_scores: int  # (learner, quiz) pairs with at least one attempt
     quiz_takers: int  # enrolments with at least one quiz attempt
+    # Sums of the counted enrolments' record keys, per count: their cell keys (lms.reports.disclosure).
+    enrolled_key: int = 0
+    started_key: int = 0
+    completed_key: int = 0
+    certified_key: int = 0
+    quiz_takers_key: int = 0
+
+
+def _key_sum(condition) -> ColumnElement:
+    """The sum of the record keys of the enrolments meeting `condition` (0 when none)."""
+    record_key = Enrolment.__table__.c.record_key
+    return func.coalesce(func.sum(case((condition, record_key), else_=0)), 0)
 
 
 def counts(report_filter: ReportFilter, breakdown: str) -> list[CountRow]:
@@ -138,6 +150,11 @@ def counts(report_filter: ReportFilter, breakdown: str) -> list[CountRow]:
             func.coalesce(func.sum(per_enrolment.c.score_sum), 0).label("score_sum"),
             func.coalesce(func.sum(per_enrolment.c.quizzes), 0).label("scores"),
             func.count(per_enrolment.c.user_id).label("takers"),
+            func.coalesce(func.sum(enrolment.c.record_key), 0).label("enrolled_key"),
+            _key_sum(enrolment.c.started_at.is_not(None)).label("started_key"),
+            _key_sum(enrolment.c.completed_at.is_not(None)).label("completed_key"),
+            _key_sum(certificate.c.id.is_not(None)).label("certified_key"),
+            _key_sum(per_enrolment.c.user_id.is_not(None)).label("takers_key"),
         )
         .select_from(joined)
         .where(*_conditions(report_filter))
@@ -155,6 +172,11 @@ def counts(report_filter: ReportFilter, breakdown: str) -> list[CountRow]:
             quiz_score_sum=float(row[width + 5] or 0),
             quiz_scores=int(row[width + 6] or 0),
             quiz_takers=row[width + 7],
+            enrolled_key=int(row[width + 8]),
+            started_key=int(row[width + 9]),
+            completed_key=int(row[width + 10]),
+            certified_key=int(row[width + 11]),
+            quiz_takers_key=int(row[width + 12]),
         )
         for row in db.session.execute(query)
     ]

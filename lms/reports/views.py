@@ -1,8 +1,9 @@
 """Participation data pages and downloads: thin views over participation.py and exports.py.
 
 Admins see exact figures on screen, labelled "internal — do not publish"; trainers see their
-own courses only, always suppressed. Every download that can leave the platform is suppressed,
-except the administrators' exact CSV, which is a POST (CSRF-protected) and audit-logged.
+own courses only, always protected (perturbed: lms.reports.disclosure). Every download that can
+leave the platform is protected, except the administrators' exact CSV, which is a POST
+(CSRF-protected) and audit-logged.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from lms.csvexport import csv_response
 from lms.errors import abort_with
 from lms.forms import ActionForm
 from lms.policy import admin_required, has_role, trainer_required
-from lms.reports import bp, charts, services
-from lms.reports.breakdowns import BREAKDOWNS, PERIODS
+from lms.reports import bp, charts, disclosure, services
+from lms.reports.breakdowns import BREAKDOWNS, IN_BRIEF, PUBLISHED
 from lms.reports.exports import CSV_HEADER, FORMATS
 from lms.reports.forms import FilterForm
 from lms.reports.measures import ALL, COUNTS, GENDER_LABELS, GENDERS, MEASURE_LABELS, RATES
-from lms.reports.participation import participation_report, published_breakdowns, report_filter, scope_of
+from lms.reports.participation import participation_report, report_filter, scope_of
 from lms.roles import Role
 
 CHART_GROUPS = 25
@@ -46,8 +47,7 @@ def _download_filter():
             f"{form[name].label.text}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
         )
         abort_with(400, _("The filters are not valid: %(problems)s", problems=problems))
-    by = form.by.data
-    return report_filter(form, scope), published_breakdowns(by if by in PERIODS else "year"), form
+    return report_filter(form, scope), form
 
 
 def _filename(extension: str, kind: str = "participation") -> str:
@@ -64,9 +64,8 @@ def dashboard():
             "reports/dashboard.html", form=form, scope=scope, report=None, is_admin=is_admin
         ), 400
     by = form.by.data
-    suppressed = not is_admin or bool(form.published.data)
-    breakdowns = published_breakdowns(by if by in PERIODS else "year") if suppressed else (by,)
-    report = participation_report(report_filter(form, scope), breakdowns, suppressed=suppressed)
+    protected = not is_admin or bool(form.published.data)
+    report = participation_report(report_filter(form, scope), (by,), protected=protected)
     return render_template(
         "reports/dashboard.html",
         form=form,
@@ -78,6 +77,8 @@ def dashboard():
         headline_chart=_headline_chart(report),
         breakdown_chart=_breakdown_chart(report, by),
         exact_form=ActionForm(),
+        method_note=disclosure.method_note(report.threshold),
+        max_noise=disclosure.PTABLE.max_noise,
         **_names(),
     )
 
@@ -99,7 +100,7 @@ def _headline_chart(report):
     if report.empty:
         return None
     rows = [
-        (str(MEASURE_LABELS[rate]), {g: report.rate(rate, None, report.overall, g) for g in GENDERS})
+        (str(MEASURE_LABELS[rate]), {g: report.rate(rate, report.overall, g) for g in GENDERS})
         for rate in RATES
     ]
     title = _("Completion and certification rates by gender")
@@ -112,8 +113,7 @@ def _breakdown_chart(report, by: str):
         return None
     groups = breakdown.groups[:CHART_GROUPS]
     rows = [
-        (g.label, {gender: report.rate("completion_rate", by, g, gender) for gender in GENDERS})
-        for g in groups
+        (g.label, {gender: report.rate("completion_rate", g, gender) for gender in GENDERS}) for g in groups
     ]
     title = _("Completion rate by %(breakdown)s and gender", breakdown=str(BREAKDOWNS[by].label).lower())
     return charts.bar_chart("chart-breakdown", title, charts.describe(title, rows), rows, 1.0)
@@ -122,9 +122,9 @@ def _breakdown_chart(report, by: str):
 @bp.get("/reports/participation.csv")
 @trainer_required
 def download_csv():
-    """Suppressed: fit for publication."""
-    report_filter_, breakdowns, _form_ = _download_filter()
-    report = participation_report(report_filter_, breakdowns, suppressed=True)
+    """Protected: fit for publication."""
+    report_filter_, _form_ = _download_filter()
+    report = participation_report(report_filter_, PUBLISHED, protected=True)
     return csv_response(_filename("csv"), CSV_HEADER, FORMATS["csv"].render(report))
 
 
@@ -134,9 +134,9 @@ def download_exact_csv():
     """Exact figures, for administrators only; every download is written to the audit log."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    report_filter_, breakdowns, _form_ = _download_filter()
+    report_filter_, _form_ = _download_filter()
     services.record_unsuppressed_export(current_user, report_filter_.described, channel="web", format="csv")
-    report = participation_report(report_filter_, breakdowns, suppressed=False)
+    report = participation_report(report_filter_, PUBLISHED, protected=False)
     rows = list(FORMATS["csv"].render(report))  # computed in the unit of work; sent after its commit
     return csv_response(_filename("csv", "participation-exact"), CSV_HEADER, rows)
 
@@ -144,8 +144,8 @@ def download_exact_csv():
 @bp.get("/reports/participation/brief.pdf")
 @trainer_required
 def download_brief():
-    report_filter_, _breakdowns, _form_ = _download_filter()
-    report = participation_report(report_filter_, published_breakdowns("year"), suppressed=True)
+    report_filter_, _form_ = _download_filter()
+    report = participation_report(report_filter_, IN_BRIEF, protected=True)
     response = Response(FORMATS["pdf"].render(report), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{_filename("pdf")}"'
     response.headers["Cache-Control"] = "no-store"

@@ -17,8 +17,21 @@ _codes = itertools.count(1)
 BASE = datetime(2024, 1, 10, 9, 30, 15, 500000)
 
 
-def add_enrolment(user, course, *, enrolled=BASE, started=None, completed=None, left=False, certificate=None):
+def add_enrolment(
+    user,
+    course,
+    *,
+    enrolled=BASE,
+    started=None,
+    completed=None,
+    left=False,
+    certificate=None,
+    record_key=None,
+):
+    """`record_key`: fixed, for a test that needs to know the noise; random (the model's) by default."""
+    keyed = {} if record_key is None else {"record_key": record_key}
     enrolment = Enrolment(
+        **keyed,
         user_id=user.id,
         course_id=course.id,
         enrolled_at=enrolled,
