@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint format bench setup db courses translations dist clean
+.PHONY: run test lint format bench setup db courses translations dist clean outside-verifier
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,14 @@ format: setup
 	$(BIN)/ruff format lms tests bench tools wsgi.py setup.py
 	$(BIN)/ruff check --fix lms tests bench tools wsgi.py setup.py
 
-test: setup lint
+# The credential verifiers written by others (tests/certificates/test_outside_verifier.py), from npm.
+OUTSIDE := tests/certificates/outside
+$(OUTSIDE)/node_modules/.package-lock.json: $(OUTSIDE)/package.json $(OUTSIDE)/package-lock.json
+	npm ci --prefix $(OUTSIDE) --no-audit --no-fund --loglevel=error
+
+outside-verifier: $(OUTSIDE)/node_modules/.package-lock.json
+
+test: setup lint outside-verifier
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: db

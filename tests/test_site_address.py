@@ -8,7 +8,9 @@ in development, EXTRA_TRUSTED_HOSTS) still gets links to BASE_URL.
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 import re
 import subprocess
 import unicodedata
@@ -20,7 +22,7 @@ import pytest
 from pypdf import PdfReader
 
 from lms import create_app
-from lms.certificates import credential
+from lms.certificates import credential, dataintegrity, documents, linkeddata
 from lms.config import ConfigurationError
 from lms.policy import Role
 from tests import factories, mailbox
@@ -240,6 +242,19 @@ def issuer_profile(app, client, world, headers):
     return response, [response.get_data(as_text=True)]
 
 
+def status_list(app, client, world, headers):
+    response = client.get("/credentials/status/0", headers=carry_cookies(client, headers))
+    return response, [response.get_data(as_text=True)]
+
+
+def credential_jwt(app, client, world, headers):
+    response = client.get(f"/verify/{world.cert.code}/credential.jwt", headers=carry_cookies(client, headers))
+    if response.status_code != 200:
+        return response, []
+    body = response.get_data(as_text=True).split(".")[1]
+    return response, [base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()]
+
+
 def my_certificates(app, client, world, headers):
     sign_in(client, world.learner)
     response = client.get("/certificates", headers=carry_cookies(client, headers))
@@ -270,6 +285,8 @@ PROBES = [
     verification_json,
     signed_credential,
     issuer_profile,
+    status_list,
+    credential_jwt,
     my_certificates,
     certificate_pdf,
     certificates_zip,
@@ -280,12 +297,13 @@ PRINTED_ADDRESS = re.compile(r"(?:^|\s)([\w.-]+\.[a-z]{2,}(?::\d+)?/verify/\S+)"
 
 
 def site_links(texts: list[str]) -> list[str]:
-    """Every absolute link in the texts, but the standards' JSON-LD contexts; PDFs print the
-    verification address without its scheme."""
+    """Every absolute link in the texts, but the standards' JSON-LD contexts and schema; PDFs
+    print the verification address without its scheme."""
+    standards = {*linkeddata.BUNDLED, credential.SCHEMA["id"]}
     found = []
     for text in texts:
         links = mailbox.links(text)
-        found += [link for link in links if link not in credential.CONTEXTS]
+        found += [link for link in links if link not in standards]
         for link in links:
             text = text.replace(link, " ")
         found += ["http://" + address for address in PRINTED_ADDRESS.findall(text)]
@@ -338,16 +356,25 @@ def test_the_signed_credential_names_only_the_configured_site(make_app, world):
     app = make_app(BASE_URL=SITE, EXTRA_TRUSTED_HOSTS=["localhost"])
     client = app.test_client()
     headers = {"X-Forwarded-Host": EVIL}
-    signed = client.get(
-        f"/verify/{world.cert.code}/credential.json", headers=carry_cookies(client, headers)
-    ).get_json()
-    issuer = client.get("/.well-known/lms-issuer.json", headers=carry_cookies(client, headers)).get_json()
+    signed = json.loads(
+        client.get(f"/verify/{world.cert.code}/credential.json", headers=carry_cookies(client, headers)).data
+    )
+    document = json.loads(client.get("/.well-known/did.json", headers=carry_cookies(client, headers)).data)
+    status_url = signed["credentialStatus"]["statusListCredential"]
+    status = json.loads(
+        client.get(status_url.removeprefix(SITE), headers=carry_cookies(client, headers)).data
+    )
+    site_did = "did:web:learn.example.org"
     assert signed["id"] == f"{SITE}/verify/{world.cert.code}"
-    assert signed["issuer"]["id"] == issuer["id"] == f"{SITE}/.well-known/lms-issuer.json"
-    assert signed["credentialStatus"]["id"] == f"{SITE}/verify/{world.cert.code}.json"
+    assert signed["issuer"]["id"] == document["id"] == status["issuer"] == site_did
+    assert status_url == f"{SITE}/credentials/status/{world.cert.status_index // 131072}"
+    assert status["id"] == status_url
     assert signed["credentialSubject"]["achievement"]["id"].startswith(SITE + "/")
-    assert signed["proof"]["verificationMethod"] == issuer["verificationMethod"][0]["id"]
-    assert credential.verify(signed, issuer["verificationMethod"][0]["publicKeyJwk"])
+    assert signed["proof"]["verificationMethod"] == document["verificationMethod"][0]["id"]
+    assert status["proof"]["verificationMethod"] == document["verificationMethod"][0]["id"]
+    with app.app_context():
+        assert dataintegrity.verify_proof(signed, documents.key_resolver())
+        assert dataintegrity.verify_proof(status, documents.key_resolver())
 
 
 def test_the_qr_code_holds_base_url_when_the_request_named_another_host(make_app, world, tmp_path):

@@ -17,7 +17,7 @@ bp = Blueprint("certificates", __name__)
 def init_app(app: Flask) -> None:
     from lms.certificates import views  # noqa: F401  (here, not above: views register routes on bp)
     from lms.certificates.cli import certificates as certificates_cli
-    from lms.certificates.credential import ensure_key
+    from lms.certificates.keys import ensure_key
     from lms.certificates.services import on_course_completed
 
     data_dir = Path(app.instance_path)
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     config.setdefault("CERTIFICATE_LOGO", "")
     config.setdefault("CERTIFICATE_PAGE_SIZE", "A4")
     config.setdefault("CERTIFICATE_KEY_PATH", str(data_dir / "certificate-signing-key.pem"))
+    config.setdefault("CERTIFICATE_STATUS_MAX_AGE", 300)
     config.setdefault("CERTIFICATES_PER_PAGE", 50)
     config.setdefault("VERIFY_RATE_LIMIT", "30 per minute")
     key_path = Path(config["CERTIFICATE_KEY_PATH"])

@@ -1,4 +1,5 @@
-"""`flask certificates export`: the ZIP of PDFs plus register, written to a file."""
+"""`flask certificates export`: the ZIP of PDFs plus register, written to a file;
+`flask certificates rotate-key`: a new signing key, the old one kept for old credentials."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from lms.certificates import documents, export, queries
+from lms.certificates import documents, export, keys, queries
 from lms.courses.queries import course_by_slug
 
 
-@click.group("certificates", help="Certificates: bulk export.")
+@click.group("certificates", help="Certificates: bulk export, signing key rotation.")
 def certificates() -> None:
     pass
 
@@ -68,3 +69,13 @@ def export_command(course_slug, since, until, status, out: Path) -> None:
         )
     else:
         click.echo(f"Exported {total} certificate(s) to {out}.")
+
+
+@certificates.command("rotate-key")
+@with_appcontext
+def rotate_key_command() -> None:
+    """Make a new signing key. The old public key stays in the DID document, so credentials
+    signed with it keep verifying; new downloads are signed with the new key."""
+    old = keys.current_multikey()
+    new = keys.rotate()
+    click.echo(f"Retired {old}; now signing with {new}.")

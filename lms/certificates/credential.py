@@ -1,152 +1,188 @@
-"""Certificates as signed, machine-verifiable credentials (after Open Badges 3.0 / VC 2.0).
+"""Certificates as Open Badges 3.0 `OpenBadgeCredential`s (W3C Verifiable Credentials 2.0).
 
-Honest about what this is: the JSON is shaped like an Open Badges 3.0 `OpenBadgeCredential`,
-but the proof is not a W3C Data Integrity cryptosuite. It is a plain Ed25519 signature over a
-canonical serialisation of the credential without its `proof` member: JSON with sorted keys,
-no white space, UTF-8 (`canonical_bytes`). Anyone holding the platform's public key (published
-at /.well-known/lms-issuer.json as a JWK) can check it offline; the README shows how.
+Pure functions: a Certificate and the addresses it names (`CredentialLinks`, built from
+BASE_URL by `documents`) in, JSON out. The proof is a W3C Data Integrity `eddsa-rdfc-2022`
+proof (`dataintegrity`), the status a W3C Bitstring Status List entry (`statuslist`), the
+issuer a `did:web` (`did`).
 
-The private key is generated once into the instance folder with mode 0600 and never leaves it.
+Credentials of the first format (proof type `Ed25519Signature-LmsCanonicalJson`: an Ed25519
+signature over sorted-key JSON) are still checked by `verify_legacy`, so a file saved before
+the change keeps verifying on the site.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
-from pathlib import Path
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from flask import current_app
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from lms.certificates import dataintegrity, keys
+from lms.certificates.linkeddata import CREDENTIALS_V2, OPEN_BADGES_V3
 from lms.certificates.models import Certificate
-from lms.files import create_private_once
+from lms.courses.models import CompletionRule
 
-PROOF_TYPE = "Ed25519Signature-LmsCanonicalJson"
-CONTEXTS = [
-    "https://www.w3.org/ns/credentials/v2",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-]
+CONTEXTS = [CREDENTIALS_V2, OPEN_BADGES_V3]
+SCHEMA = {
+    "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
+    # "JsonSchema" (VC JSON Schema, defined by the VC 2.0 context), not OB 3.0's older
+    # "1EdTechJsonSchemaValidator2019", which no context defines: JSON-LD would drop it.
+    "type": "JsonSchema",
+}
+LEGACY_PROOF_TYPE = "Ed25519Signature-LmsCanonicalJson"
 
-
-def canonical_bytes(document: dict) -> bytes:
-    """The exact bytes that are signed: sorted keys, no white space, UTF-8."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+CRITERIA = {
+    CompletionRule.ALL_LESSONS: "Completed every lesson of the course.",
+    CompletionRule.ALL_QUIZZES: "Passed every quiz of the course with at least {mark}% of the points.",
+    CompletionRule.LESSONS_AND_QUIZZES: (
+        "Completed every lesson of the course and passed every quiz with at least {mark}% of the points."
+    ),
+}
 
 
-def key_path() -> Path:
-    return Path(current_app.config["CERTIFICATE_KEY_PATH"])
+@dataclass(frozen=True)
+class CredentialLinks:
+    """The absolute addresses a credential names (all from BASE_URL)."""
+
+    credential_id: str  # the verification page
+    issuer_did: str
+    site_url: str
+    achievement_id: str  # the course page
+    status_list_url: str
+    status_index: int
+    image_url: str
 
 
-def private_key() -> Ed25519PrivateKey:
-    """The platform's signing key (made at start-up by `ensure_key`, or here if it went missing)."""
-    path = key_path()
-    if not path.exists():
-        ensure_key(path)
-    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+def clean_text(text: str) -> str:
+    """Text as signed: control characters removed (RDFC-1.0 escapes them differently from the
+    URDNA2015 that pyld implements, and no name or title needs them)."""
+    return "".join(ch for ch in str(text) if unicodedata.category(ch) != "Cc")
 
 
-def ensure_key(path: Path) -> bool:
-    """Create the Ed25519 signing key at `path` with mode 0600 unless it exists; True if made.
-    Called when the application starts (so `make db`, `make run` and the first worker make it,
-    and an early backup of instance/ holds it), atomically, so that workers starting together
-    agree on one key."""
-    if path.exists():
-        return False
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    return create_private_once(path, pem)
+def hours_number(hours: float) -> int | float:
+    """6.0 hours as the JSON number 6: JavaScript reads `6.0` as an integer, Python as a float,
+    and JSON-LD types them differently, so a whole number is always written as one."""
+    return int(hours) if float(hours).is_integer() else float(hours)
 
 
-def public_jwk() -> dict:
-    raw = private_key().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return {"kty": "OKP", "crv": "Ed25519", "x": b64url(raw)}
-
-
-def issuer_document(issuer_url: str) -> dict:
-    """What /.well-known/lms-issuer.json publishes: the issuer profile and its public key."""
-    return {
-        "@context": CONTEXTS,
-        "id": issuer_url,
-        "type": ["Profile"],
-        "name": current_app.config["CERTIFICATE_ISSUER"],
-        "verificationMethod": [
-            {
-                "id": issuer_url + "#key-1",
-                "type": "JsonWebKey",
-                "controller": issuer_url,
-                "publicKeyJwk": public_jwk(),
-            }
-        ],
-    }
-
-
-def _iso(moment) -> str:
+def iso(moment: datetime) -> str:
     return moment.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
-def unsigned_credential(cert: Certificate, *, verify_url: str, status_url: str, issuer_url: str) -> dict:
+def new_identity_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def identity_hash(email: str, salt: str) -> str:
+    """OB 3.0 `IdentityObject.identityHash`: 'sha256$' + hex SHA-256 of the address and salt.
+    Whoever knows the holder's address can check it; the credential does not reveal it."""
+    return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode("utf-8")).hexdigest()
+
+
+def unsigned_credential(cert: Certificate, links: CredentialLinks, summary: str = "") -> dict:
+    rule = cert.course.completion_rule if cert.course is not None else CompletionRule.LESSONS_AND_QUIZZES
+    mark = cert.course.pass_mark if cert.course is not None else 70
+    hours = hours_number(cert.hours)
+    title = clean_text(cert.course_title)
+    subject = {
+        "type": ["AchievementSubject"],
+        "name": clean_text(cert.holder_name),
+        "achievement": {
+            "id": links.achievement_id,
+            "type": ["Achievement"],
+            "achievementType": "Course",
+            "name": title,
+            "description": clean_text(summary) or title,
+            "criteria": {"narrative": CRITERIA[rule].format(mark=mark)},
+            "creditsAvailable": hours,
+            "fieldOfStudy": "Information and communication technology in higher education",
+            "inLanguage": cert.language,
+            "version": clean_text(cert.course_version),
+            "image": {"id": links.image_url, "type": "Image"},
+        },
+        "creditsEarned": hours,
+        "activityEndDate": iso(cert.completed_at),
+    }
+    if cert.identity_hash and cert.identity_salt:
+        subject["identifier"] = [
+            {
+                "type": "IdentityObject",
+                "identityHash": cert.identity_hash,
+                "identityType": "emailAddress",
+                "hashed": True,
+                "salt": cert.identity_salt,
+            }
+        ]
     return {
-        "@context": CONTEXTS,
-        "id": verify_url,
+        "@context": list(CONTEXTS),
+        "id": links.credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer_url, "type": ["Profile"], "name": cert.issuer_name},
-        "validFrom": _iso(cert.issued_at),
-        "name": cert.course_title,
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "name": cert.holder_name,
-            "achievement": {
-                "id": f"{issuer_url}#course-{cert.course_id}",
-                "type": ["Achievement"],
-                "achievementType": "Certificate",
-                "name": cert.course_title,
-                "description": f"{cert.course_title} (version {cert.course_version})",
-                "criteria": {"narrative": "Completed every required lesson and quiz of the course."},
-                "creditsAvailable": cert.hours,
-                "inLanguage": cert.language,
-            },
-            "activityEndDate": _iso(cert.completed_at),
+        "issuer": {
+            "id": links.issuer_did,
+            "type": ["Profile"],
+            "name": clean_text(cert.issuer_name),
+            "url": links.site_url,
         },
-        "credentialStatus": {"id": status_url, "type": "LmsVerificationStatus"},
-    }
-
-
-def sign(document: dict, issuer_url: str) -> dict:
-    """Return `document` with a `proof` holding an Ed25519 signature of its canonical bytes."""
-    signature = private_key().sign(canonical_bytes(document))
-    return {
-        **document,
-        "proof": {
-            "type": PROOF_TYPE,
-            "created": document.get("validFrom"),
-            "verificationMethod": issuer_url + "#key-1",
-            "proofPurpose": "assertionMethod",
-            "canonicalization": "JSON, keys sorted, separators ',' and ':', UTF-8, proof removed",
-            "proofValue": b64url(signature),
+        "validFrom": iso(cert.issued_at),
+        "name": title,
+        "credentialSubject": subject,
+        "credentialSchema": [dict(SCHEMA)],
+        "credentialStatus": {
+            "id": f"{links.status_list_url}#{links.status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(links.status_index),
+            "statusListCredential": links.status_list_url,
         },
     }
 
 
-def verify(credential: dict, jwk: dict) -> bool:
-    """True if the proof is a valid signature of the rest of the credential under `jwk`."""
+def sign(document: dict, issuer_did: str) -> dict:
+    """`document` with an eddsa-rdfc-2022 proof by the current key, created at its validFrom
+    (so the same certificate always gives the same credential until the key rotates)."""
+    key = keys.private_key()
+    method = f"{issuer_did}#{keys.multikey(key.public_key())}"
+    return dataintegrity.add_proof(document, key, method, document["validFrom"])
+
+
+def trusted_key_resolver(issuer_did: str):
+    """A resolver for `dataintegrity.verify_proof`: this platform's current and retired keys."""
+    published = set(keys.published_multikeys())
+
+    def resolve(method: str) -> Ed25519PublicKey | None:
+        did, _, fragment = method.partition("#")
+        if did != issuer_did or fragment not in published:
+            return None
+        return keys.from_multikey(fragment)
+
+    return resolve
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def verify_legacy(credential: dict) -> bool:
+    """True if `credential` carries a valid first-format proof by one of this platform's keys."""
     document = dict(credential)
     proof = document.pop("proof", None)
-    if not isinstance(proof, dict) or jwk.get("crv") != "Ed25519":
+    if not isinstance(proof, dict) or proof.get("type") != LEGACY_PROOF_TYPE:
         return False
-    key = Ed25519PublicKey.from_public_bytes(b64url_decode(jwk["x"]))
+    message = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     try:
-        key.verify(b64url_decode(proof.get("proofValue", "")), canonical_bytes(document))
-    except (InvalidSignature, ValueError):
+        signature = _b64url_decode(str(proof.get("proofValue", "")))
+    except ValueError:
         return False
-    return True
+    for published in keys.published_multikeys():
+        try:
+            keys.from_multikey(published).verify(signature, message)
+        except (InvalidSignature, ValueError):
+            continue
+        return True
+    return False

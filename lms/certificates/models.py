@@ -61,6 +61,13 @@ class Certificate(db.Model):
     signatory: Mapped[str] = mapped_column(String(200), default="")
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
+    # The credential's bit in the Bitstring Status List (list = index // LIST_SIZE), drawn at
+    # random at issue so that neighbouring bits say nothing about neighbouring learners. Every
+    # certificate the services issue has one (the migration gave one to earlier certificates).
+    status_index: Mapped[int | None] = mapped_column(unique=True)
+    # OB 3.0 IdentityObject: a salted SHA-256 of the holder's email address at issue.
+    identity_salt: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    identity_hash: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()
@@ -84,6 +91,11 @@ class Certificate(db.Model):
             raise CertificateStateError(_("Only a valid certificate can be revoked."))
         self.status = CertificateStatus.REVOKED
         self.revoked_reason = reason
+
+    @property
+    def status_bit(self) -> bool:
+        """Set in the status list: revoked, or superseded by a re-issue (purpose `revocation`)."""
+        return self.status is not CertificateStatus.VALID
 
     def reinstate(self) -> None:
         """Undo a revocation."""

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import Gender, User
-from lms.certificates.models import Certificate, CertificateAction, CertificateStatus
+from lms.certificates.models import Certificate, CertificateAction, CertificateActionKind, CertificateStatus
 from lms.courses.models import Course
 from lms.extensions import db
 
@@ -77,8 +77,6 @@ def iter_register(criteria: RegisterFilter, batch: int = 200) -> Iterator[Certif
 
 
 def count_register(criteria: RegisterFilter) -> int:
-    from sqlalchemy import func
-
     subquery = register_query(criteria).with_only_columns(Certificate.id).order_by(None).subquery()
     return db.session.execute(select(func.count()).select_from(subquery)).scalar_one()
 
@@ -166,3 +164,33 @@ def courses_with_certificates() -> list[Course]:
             .order_by(Course.title)
         ).scalars()
     )
+
+
+def status_bits(list_number: int, size: int) -> set[int]:
+    """Indexes within status list `list_number` whose bit is set: certificates that are not
+    valid (revoked, or superseded by a re-issue)."""
+    start = list_number * size
+    rows = db.session.execute(
+        select(Certificate.status_index).where(
+            Certificate.status_index >= start,
+            Certificate.status_index < start + size,
+            Certificate.status != CertificateStatus.VALID,
+        )
+    ).scalars()
+    return {index - start for index in rows}
+
+
+def last_status_change() -> datetime | None:
+    """When a certificate last changed status (revoked, reinstated, re-issued): the status
+    lists' `validFrom`, so that the same state always gives the same signed list."""
+    return db.session.execute(
+        select(func.max(CertificateAction.at)).where(
+            CertificateAction.kind.in_(
+                [
+                    CertificateActionKind.REVOKED,
+                    CertificateActionKind.REINSTATED,
+                    CertificateActionKind.REISSUED,
+                ]
+            )
+        )
+    ).scalar_one()

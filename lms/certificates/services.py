@@ -9,14 +9,16 @@ carries on with the winner's certificate.
 
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit
 from lms.accounts.models import User
-from lms.certificates import codes
+from lms.certificates import codes, credential, statuslist
 from lms.certificates.models import (
     Certificate,
     CertificateAction,
@@ -32,7 +34,25 @@ from lms.typography.coverage import uncovered_characters
 
 CertificateError = CertificateStateError  # the one error callers catch; messages are for people
 
-_CODE_ATTEMPTS = 3  # a collision of 80 random bits is not expected; retrying costs nothing
+_CODE_ATTEMPTS = 8  # codes (80 random bits) do not collide; status indexes may, rarely
+
+
+def _status_index_space() -> int:
+    """How many status indexes to draw from: whole lists, kept at most a quarter full, so a
+    random draw collides with an issued index at most one time in four (and is retried)."""
+    issued = db.session.execute(select(func.count(Certificate.id))).scalar_one()
+    return statuslist.LIST_SIZE * (1 + issued // (statuslist.LIST_SIZE // 4))
+
+
+def _identity(user: User) -> dict:
+    salt = credential.new_identity_salt()
+    return {"identity_salt": salt, "identity_hash": credential.identity_hash(user.email, salt)}
+
+
+def _new_certificate(**facts) -> Certificate:
+    """A certificate with a fresh code and status index; inserted in a savepoint by the caller,
+    which retries on an IntegrityError (a collision of either)."""
+    return Certificate(code=codes.new_code(), status_index=secrets.randbelow(_status_index_space()), **facts)
 
 
 def current_certificate(user_id: int, course_id: int) -> Certificate | None:
@@ -60,8 +80,7 @@ def issue_for_enrolment(enrolment: Enrolment) -> Certificate:
     course = db.session.get(Course, enrolment.course_id)
     config = current_app.config
     for _attempt in range(_CODE_ATTEMPTS):
-        certificate = Certificate(
-            code=codes.new_code(),
+        certificate = _new_certificate(
             user_id=user.id,
             course_id=course.id,
             status=CertificateStatus.VALID,
@@ -74,6 +93,7 @@ def issue_for_enrolment(enrolment: Enrolment) -> Certificate:
             issued_at=utcnow(),
             issuer_name=config["CERTIFICATE_ISSUER"],
             signatory=config["CERTIFICATE_SIGNATORY"],
+            **_identity(user),
         )
         try:
             with db.session.begin_nested():
@@ -83,10 +103,10 @@ def issue_for_enrolment(enrolment: Enrolment) -> Certificate:
             existing = current_certificate(enrolment.user_id, enrolment.course_id)
             if existing is not None:  # a concurrent request issued it first
                 return existing
-            continue  # the code itself collided: draw another
+            continue  # the code or the status index collided: draw others
         _record(certificate, CertificateActionKind.ISSUED, None)
         return certificate
-    raise RuntimeError("could not draw an unused certificate code")
+    raise RuntimeError("could not draw an unused certificate code and status index")
 
 
 def on_course_completed(enrolment: Enrolment, **extra) -> None:
@@ -132,8 +152,26 @@ def reissue(certificate: Certificate, actor: User, reason: str = "") -> Certific
         )
     certificate.supersede()
     db.session.flush()
-    successor = Certificate(
-        code=codes.new_code(),
+    for _attempt in range(_CODE_ATTEMPTS):
+        successor = _successor(certificate, holder)
+        try:
+            with db.session.begin_nested():
+                db.session.add(successor)
+                db.session.flush()
+        except IntegrityError:
+            continue  # the code or the status index collided: draw others
+        break
+    else:
+        raise RuntimeError("could not draw an unused certificate code and status index")
+    certificate.superseded_by_id = successor.id
+    _record(certificate, CertificateActionKind.REISSUED, actor, reason)
+    _record(successor, CertificateActionKind.ISSUED, actor, reason)
+    _audit(audit.Action.CERTIFICATE_REISSUED, certificate, actor, successor=successor.code)
+    return successor
+
+
+def _successor(certificate: Certificate, holder: User) -> Certificate:
+    return _new_certificate(
         user_id=certificate.user_id,
         course_id=certificate.course_id,
         status=CertificateStatus.VALID,
@@ -146,14 +184,8 @@ def reissue(certificate: Certificate, actor: User, reason: str = "") -> Certific
         issued_at=utcnow(),
         issuer_name=current_app.config["CERTIFICATE_ISSUER"],
         signatory=current_app.config["CERTIFICATE_SIGNATORY"],
+        **_identity(holder),
     )
-    db.session.add(successor)
-    db.session.flush()
-    certificate.superseded_by_id = successor.id
-    _record(certificate, CertificateActionKind.REISSUED, actor, reason)
-    _record(successor, CertificateActionKind.ISSUED, actor, reason)
-    _audit(audit.Action.CERTIFICATE_REISSUED, certificate, actor, successor=successor.code)
-    return successor
 
 
 def _audit(action: audit.Action, certificate: Certificate, actor: User | None, **details) -> None:

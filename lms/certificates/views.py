@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.certificates import bp, codes, documents, export, queries, services
+from lms.certificates import bp, codes, documents, export, queries, services, statuslist, vcjwt
 from lms.certificates.forms import (
     ACTION_LABELS,
     STATUS_LABELS,
@@ -184,25 +184,75 @@ def verify_json(code: str):
     return jsonify(_public_facts(_verified(code, as_json=True)))
 
 
+def _credential_certificate(code: str) -> Certificate:
+    """The certificate whose credential is asked for; 410 once its holder withdrew their
+    personal data (a credential without a holder says nothing)."""
+    cert = _verified(code, as_json=True)
+    if cert.holder_withdrawn:
+        abort_with(410, _("The holder has withdrawn their personal data: there is no credential to show."))
+    return cert
+
+
 @bp.get("/verify/<code>/credential.json")
 @public
 @verify_limit
 def credential(code: str):
-    """The signed credential; its status is not part of it: check the status URL it names."""
-    cert = _verified(code, as_json=True)
-    if cert.holder_withdrawn:
-        abort_with(410, _("The holder has withdrawn their personal data: there is no credential to show."))
+    """The Open Badges 3.0 credential with its Data Integrity proof. A revoked or superseded
+    certificate's credential is served too: its status list entry says so."""
+    cert = _credential_certificate(code)
     response = jsonify(documents.signed_credential(cert))
-    response.mimetype = "application/vc+ld+json"
+    response.mimetype = "application/vc"
     response.headers["Content-Disposition"] = f'inline; filename="credential-{cert.code}.json"'
+    return response
+
+
+@bp.get("/verify/<code>/credential.jwt")
+@public
+@verify_limit
+def credential_jwt(code: str):
+    """The same credential as a VC-JOSE JWT."""
+    cert = _credential_certificate(code)
+    response = Response(documents.credential_jwt(cert), mimetype=vcjwt.MEDIA_TYPE)
+    response.headers["Content-Disposition"] = f'inline; filename="credential-{cert.code}.jwt"'
     return response
 
 
 @bp.get("/.well-known/lms-issuer.json")
 @public
 def issuer():
-    """The issuer profile with the public key that checks every credential's signature."""
+    """The issuer's keys as JWKs, for verifiers of the first credential format."""
     return jsonify(documents.issuer_profile())
+
+
+def _public_document(document: dict, mimetype: str, max_age: int) -> Response:
+    response = jsonify(document)
+    response.mimetype = mimetype
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/.well-known/did.json")
+@bp.get("/did.json")
+@public
+def did_document():
+    """The DID document of the issuer's did:web: every key that may have signed a credential.
+    Served at both places a did:web resolver looks (the second for a site under a path)."""
+    return _public_document(documents.did_document(), "application/did+ld+json", 3600)
+
+
+@bp.get("/credentials/status/<int:list_number>")
+@public
+def status_list(list_number: int):
+    """The signed Bitstring Status List credential: cacheable, as it changes only on a
+    revocation, reinstatement or re-issue (then within CERTIFICATE_STATUS_MAX_AGE seconds)."""
+    if list_number >= statuslist.MAX_LISTS:
+        abort_with(404, _("There is no such status list."))
+    return _public_document(
+        documents.status_list_credential(list_number),
+        "application/vc",
+        current_app.config["CERTIFICATE_STATUS_MAX_AGE"],
+    )
 
 
 # --- Administrators ---------------------------------------------------------------------------

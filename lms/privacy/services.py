@@ -92,7 +92,7 @@ def erase(person: User, *, actor: User | None) -> None:
     db.session.execute(
         update(Certificate)
         .where(Certificate.user_id == uid)
-        .values(holder_name="", revoked_reason=None)
+        .values(holder_name="", revoked_reason=None, identity_salt="", identity_hash="")
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
