@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     config.setdefault("CERTIFICATE_PAGE_SIZE", "A4")
     config.setdefault("CERTIFICATE_KEY_PATH", str(data_dir / "certificate-signing-key.pem"))
     config.setdefault("CERTIFICATE_STATUS_MAX_AGE", 300)
+    config.setdefault("CERTIFICATE_FILE_MAX_BYTES", 5_000_000)
     config.setdefault("CERTIFICATES_PER_PAGE", 50)
     config.setdefault("VERIFY_RATE_LIMIT", "30 per minute")
     key_path = Path(config["CERTIFICATE_KEY_PATH"])

@@ -8,6 +8,7 @@ alike: `lms.links`).
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 from flask import current_app
@@ -64,9 +65,15 @@ def layout() -> pdf.Layout:
     )
 
 
+def credential_bytes(cert: Certificate) -> bytes:
+    """The signed credential as the file a PDF or a badge carries (compact UTF-8 JSON)."""
+    return json.dumps(signed_credential(cert), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def certificate_pdf(cert: Certificate, page_layout: pdf.Layout | None = None) -> bytes:
-    """The PDF bytes. Raises typesetting.UnprintableTextError for a name no font can print."""
-    return pdf.render(cert, verification_url(cert.code), page_layout or layout())
+    """The PDF bytes, carrying the signed credential. Raises typesetting.UnprintableTextError
+    for a name no font can print."""
+    return pdf.render(cert, verification_url(cert.code), page_layout or layout(), credential_bytes(cert))
 
 
 def export_renderer(page_layout: pdf.Layout):
@@ -74,7 +81,7 @@ def export_renderer(page_layout: pdf.Layout):
 
     def render(cert: Certificate) -> bytes | None:
         try:
-            return pdf.render(cert, verification_url(cert.code), page_layout)
+            return pdf.render(cert, verification_url(cert.code), page_layout, credential_bytes(cert))
         except UnprintableTextError:
             return None
 

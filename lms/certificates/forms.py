@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SearchField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -38,6 +39,16 @@ class VerifyForm(FlaskForm):
         _l("Certificate code"),
         validators=[DataRequired(_l("Please enter a certificate code.")), Length(max=64)],
         description=_l("As printed on the certificate, for example 7KQ4-M2XC-9PDA-T1HV-C8."),
+    )
+
+
+class CredentialFileForm(FlaskForm):
+    """An upload to check: the certificate PDF, the badge image, or the credential file."""
+
+    credential_file = FileField(
+        _l("Certificate file"),
+        validators=[FileRequired(_l("Please choose a file."))],
+        description=_l("The certificate PDF, the badge image (PNG) or the credential (JSON or JWT)."),
     )
 
 

@@ -21,6 +21,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape, letter
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from lms.certificates.models import Certificate
@@ -89,8 +90,13 @@ def _pdf_date(moment: datetime):
     return lambda *ignored: stamp
 
 
-def render(cert: Certificate, verify_url: str, layout: Layout) -> bytes:
-    """The certificate's PDF. Raises typesetting.UnprintableTextError if the name cannot be printed."""
+CREDENTIAL_FILE = "credential.json"
+
+
+def render(cert: Certificate, verify_url: str, layout: Layout, credential: bytes | None = None) -> bytes:
+    """The certificate's PDF, with `credential` (the signed Open Badge, JSON) as an embedded
+    file when given, so the PDF alone can be verified offline. Raises
+    typesetting.UnprintableTextError if the name cannot be printed."""
     language = _label_language(cert, layout)
     labels = _labels(cert, language)
     rtl = language.split("-")[0] in RTL_LANGUAGES
@@ -134,9 +140,43 @@ def render(cert: Certificate, verify_url: str, layout: Layout) -> bytes:
     signature_x, proof_x = (width - 200, 72) if rtl else (200, width - 72)
     _signature(canvas, cert, layout, signature_x, language)
     _proof(canvas, cert, labels, verify_url, proof_x, rtl, language)
+    if credential is not None:
+        _attach(canvas, CREDENTIAL_FILE, credential, "application/vc", "Open Badges 3.0 credential")
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def _attach(canvas: Canvas, name: str, data: bytes, mimetype: str, description: str) -> None:
+    """An embedded file (PDF 1.7 section 7.11.4), listed in the catalogue's EmbeddedFiles name
+    tree. reportlab has no API for this, so the objects are built with its pdfdoc classes and
+    hung on the catalogue (whose `Names` entry reportlab writes when set)."""
+    document = canvas._doc
+    stream = pdfdoc.PDFStream(
+        pdfdoc.PDFDictionary(
+            {
+                "Type": pdfdoc.PDFName("EmbeddedFile"),
+                # A name: PDFName would leave the "/" of the media type unescaped.
+                "Subtype": pdfdoc.PDFName(mimetype.replace("/", " ")).replace("#20", "#2F"),
+                "Params": pdfdoc.PDFDictionary({"Size": len(data)}),
+            }
+        ),
+        data,
+        filters=[pdfdoc.PDFZCompress],
+    )
+    spec = pdfdoc.PDFDictionary(
+        {
+            "Type": pdfdoc.PDFName("Filespec"),
+            "F": pdfdoc.PDFString(name),
+            "UF": pdfdoc.PDFString(name),
+            "Desc": pdfdoc.PDFString(description),
+            "AFRelationship": pdfdoc.PDFName("Data"),
+            "EF": pdfdoc.PDFDictionary({"F": document.Reference(stream)}),
+        }
+    )
+    spec_ref = document.Reference(spec)
+    names = pdfdoc.PDFArray([pdfdoc.PDFString(name), spec_ref])
+    document.Catalog.Names = pdfdoc.PDFDictionary({"EmbeddedFiles": pdfdoc.PDFDictionary({"Names": names})})
 
 
 def _frame(canvas: Canvas, width: float, height: float) -> None:

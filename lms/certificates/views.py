@@ -6,6 +6,8 @@ query and render or redirect; the request's unit of work commits (lms/unit_of_wo
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import (
     Response,
     current_app,
@@ -20,10 +22,22 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.certificates import bp, codes, documents, export, queries, services, statuslist, vcjwt
+from lms.certificates import (
+    baking,
+    bp,
+    checking,
+    codes,
+    documents,
+    export,
+    queries,
+    services,
+    statuslist,
+    vcjwt,
+)
 from lms.certificates.forms import (
     ACTION_LABELS,
     STATUS_LABELS,
+    CredentialFileForm,
     NoteForm,
     RegisterFilterForm,
     RevokeForm,
@@ -108,7 +122,7 @@ def course_page_certificate(course) -> dict:
 def verify():
     form = VerifyForm(request.args)
     if "code" not in request.args:
-        return render_template("certificates/verify.html", form=form)
+        return render_template("certificates/verify.html", form=form, file_form=CredentialFileForm())
     if form.validate():
         try:
             code = codes.normalise(form.code.data)
@@ -116,7 +130,7 @@ def verify():
             form.code.errors = [str(error)]
         else:
             return redirect(url_for("certificates.verify_code", code=code))
-    return render_template("certificates/verify.html", form=form), 400
+    return render_template("certificates/verify.html", form=form, file_form=CredentialFileForm()), 400
 
 
 def _verified(raw: str, *, as_json: bool = False) -> Certificate:
@@ -128,7 +142,7 @@ def _verified(raw: str, *, as_json: bool = False) -> Certificate:
             abort_with(400, str(error))
         form = VerifyForm(data={"code": raw})
         form.code.errors = [str(error)]
-        abort_page = render_template("certificates/verify.html", form=form)
+        abort_page = render_template("certificates/verify.html", form=form, file_form=CredentialFileForm())
         _abort_response(abort_page, 400)
     cert = queries.by_code(code)
     if cert is None:
@@ -215,6 +229,46 @@ def credential_jwt(code: str):
     response = Response(documents.credential_jwt(cert), mimetype=vcjwt.MEDIA_TYPE)
     response.headers["Content-Disposition"] = f'inline; filename="credential-{cert.code}.jwt"'
     return response
+
+
+@bp.get("/verify/<code>/badge.png")
+@public
+@verify_limit
+def badge(code: str):
+    """The badge image with the signed credential baked in (Open Badges 3.0 baking), for the
+    holder to add to a profile; like the credential, it is what the code already shows."""
+    cert = _credential_certificate(code)
+    image = (Path(current_app.static_folder) / "img" / "badge.png").read_bytes()
+    data = baking.bake_png(image, documents.credential_bytes(cert).decode("utf-8"))
+    response = Response(data, mimetype="image/png")
+    response.headers["Content-Disposition"] = f'attachment; filename="badge-{cert.code}.png"'
+    return response
+
+
+@bp.post("/verify/file")
+@public
+@verify_limit
+def verify_file():
+    """Check an uploaded certificate PDF, badge or credential, offline from the file alone,
+    then show what the register says now."""
+    form = CredentialFileForm()
+    if not form.validate_on_submit():
+        return render_template("certificates/verify.html", form=VerifyForm(), file_form=form), 400
+    upload = form.credential_file.data
+    try:
+        data = upload.read(current_app.config["CERTIFICATE_FILE_MAX_BYTES"] + 1)
+    finally:
+        upload.close()  # now: a large upload is a temporary file
+    result = checking.check_file(data)
+    status = 200 if result.outcome == checking.VALID else 413 if result.outcome == checking.TOO_LARGE else 400
+    facts = _public_facts(result.certificate) if result.certificate is not None else None
+    return render_template(
+        "certificates/file_checked.html",
+        result=result,
+        facts=facts,
+        form=VerifyForm(),
+        file_form=CredentialFileForm(),
+    ), status
 
 
 @bp.get("/.well-known/lms-issuer.json")
