@@ -48,6 +48,7 @@ from lms.csvexport import csv_response
 from lms.database import paginate
 from lms.errors import abort_with
 from lms.extensions import db, limiter
+from lms.links import absolute_url
 from lms.policy import admin_required, has_role, login_required, public
 from lms.roles import Role
 from lms.typography.coverage import UnprintableTextError
@@ -176,6 +177,8 @@ def _public_facts(cert: Certificate) -> dict:
         "superseded_by": successor.code if successor is not None else None,
         "verification_url": documents.verification_url(cert.code),
         "credential_url": documents.credential_url(cert.code),
+        "credential_jwt_url": absolute_url("certificates.credential_jwt", code=cert.code),
+        "badge_url": absolute_url("certificates.badge", code=cert.code),
     }
 
 

@@ -145,3 +145,43 @@ def test_without_javascript_the_share_box_has_the_link_and_no_copy_button(page, 
     box = page.locator(".share-link").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 320  # the link wraps instead of overflowing
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_the_badge_from_add_to_profile_checks_on_the_verify_page_without_javascript(
+    page, course_and_people, db, browser, live_server, tmp_path
+):
+    from tests.certificates.conftest import complete_course
+
+    course, learner, _admin = course_and_people
+    complete_course(learner, course)
+    db.session.commit()
+    sign_in(page, learner)
+    page.goto("/certificates")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Add to profile: download the badge").click()
+    badge = tmp_path / info.value.suggested_filename
+    info.value.save_as(badge)
+    assert badge.name.startswith("badge-") and badge.suffix == ".png"
+
+    public_context = browser.new_context(base_url=live_server, java_script_enabled=False)
+    try:
+        public = public_context.new_page()
+        public.goto("/verify")
+        public.get_by_label("Certificate file").set_input_files(str(badge))
+        public.get_by_role("button", name="Check the file").click()
+        expect(public.get_by_text("intact credential signed by this platform")).to_be_visible()
+        expect(public.get_by_text("Valid.")).to_be_visible()
+        expect(public.get_by_text(NAME).first).to_be_visible()
+        public.get_by_label("Certificate file").set_input_files(
+            {
+                "name": "forged.png",
+                "mimeType": "image/png",
+                "buffer": badge.read_bytes().replace(b"Teaching", b"Preaching"),
+            }
+        )
+        public.get_by_role("button", name="Check the file").click()
+        expect(public.get_by_role("alert")).to_contain_text(
+            "could not be read"
+        )  # the chunk's CRC no longer matches
+    finally:
+        public_context.close()
