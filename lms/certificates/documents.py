@@ -94,8 +94,17 @@ def unsigned_credential(cert: Certificate) -> dict:
 
 
 def signed_credential(cert: Certificate) -> dict:
-    """The Open Badges 3.0 credential with its eddsa-rdfc-2022 proof."""
-    return credential.sign(unsigned_credential(cert), site_did())
+    """The Open Badges 3.0 credential with its eddsa-rdfc-2022 proof. The proof is the same for
+    the same facts and key (it is created at validFrom), so it is kept for the next download
+    of the same certificate: signing costs milliseconds of canonicalization."""
+    document = unsigned_credential(cert)
+    text = json.dumps(document, ensure_ascii=False)
+    return json.loads(_signed(text, site_did(), keys.current_multikey()))
+
+
+@lru_cache(maxsize=512)
+def _signed(text: str, issuer: str, _key: str) -> str:
+    return json.dumps(credential.sign(json.loads(text), issuer), ensure_ascii=False)
 
 
 def credential_jwt(cert: Certificate) -> str:
