@@ -2,11 +2,11 @@
 
 Each certificate gets its bit in the Bitstring Status List (`status_index`, unique, drawn at
 random) and the salted hash of its holder's email address (OB 3.0 IdentityObject). Existing
-certificates are given both here: a random permutation of the first list's indexes and the
-holder's current address.
+certificates are given both here: a random sample of the lists' indexes and the holder's
+current address (none for a holder who withdrew their personal data).
 
 Revision ID: a7c3e1f2b9d4
-Revises: be22985590f2
+Revises: ebd0d59b735a
 Create Date: 2026-12-02 00:45:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e1f2b9d4'
-down_revision = 'be22985590f2'
+down_revision = 'ebd0d59b735a'
 branch_labels = None
 depends_on = None
 
@@ -35,13 +35,16 @@ def upgrade():
 
     connection = op.get_bind()
     rows = connection.execute(sa.text(
-        'SELECT certificate.id, "user".email FROM certificate JOIN "user" ON "user".id = certificate.user_id'
+        'SELECT certificate.id, "user".email, certificate.holder_name '
+        'FROM certificate JOIN "user" ON "user".id = certificate.user_id'
     )).all()
     space = LIST_SIZE * (1 + len(rows) // (LIST_SIZE // 4))
     indexes = secrets.SystemRandom().sample(range(space), len(rows))
-    for (ident, email), index in zip(rows, indexes):
-        salt = secrets.token_hex(16)
-        digest = "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode("utf-8")).hexdigest()
+    for (ident, email, holder_name), index in zip(rows, indexes):
+        salt = digest = ""
+        if holder_name:  # a holder who withdrew their personal data gets no identity hash
+            salt = secrets.token_hex(16)
+            digest = "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode("utf-8")).hexdigest()
         connection.execute(
             sa.text('UPDATE certificate SET status_index = :index, identity_salt = :salt, '
                     'identity_hash = :digest WHERE id = :id'),
