@@ -272,3 +272,21 @@ def test_the_rotate_key_command_retires_the_old_key(make_app):
     with app.app_context():
         assert keys.published_multikeys()[1:] == [old]
         assert keys.current_multikey() in result.output and old in result.output
+
+
+def test_after_the_holder_withdraws_no_credential_is_served_and_the_identity_hash_is_gone(
+    client, certified, db
+):
+    from lms.certificates.models import Certificate
+    from lms.privacy import services as privacy
+
+    user, cert = certified()
+    assert cert.identity_hash
+    privacy.erase(user, actor=None)
+    db.session.commit()
+    for path in ("credential.json", "credential.jwt", "badge.png"):
+        assert client.get(f"/verify/{cert.code}/{path}").status_code == 410, path
+    db.session.expire_all()
+    erased = db.session.get(Certificate, cert.id)
+    assert (erased.identity_hash, erased.identity_salt) == ("", "")
+    assert erased.status_index == cert.status_index  # its status stays in the list
