@@ -33,7 +33,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     # The factory is the top layer and imports everything, inside the function: any `import
     # lms.x` runs this file first, so imports up here would load every domain for any module.
-    from lms import audit, database, errors, i18n, inputs, links, queue, security, unit_of_work, web
+    from lms import audit, database, errors, health, i18n, inputs, links, queue, security, unit_of_work, web
     from lms.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -51,6 +51,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     errors.init_app(app)
     web.init_app(app)
     audit.init_app(app)
+    health.init_app(app)
 
     _register_domains(app)
     return app

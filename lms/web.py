@@ -1,4 +1,4 @@
-"""Small pieces shared by every blueprint's views: the home page, language choice, health."""
+"""Small pieces shared by every blueprint's views: the home page, language choice, navigation."""
 
 from __future__ import annotations
 
@@ -9,12 +9,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
-from lms import database, policy, unit_of_work
+from lms import policy, unit_of_work
 from lms.errors import DomainError
-from lms.extensions import db
 from lms.i18n import LANGUAGE_COOKIE
 from lms.policy import has_role, public
 from lms.roles import Role
@@ -121,20 +118,6 @@ def choose_language():
             httponly=True,
         )
     return response
-
-
-@bp.get("/healthz")
-@public
-def health():
-    """For load balancers: the app answers and the database is reachable (503 while it is not)."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError as error:
-        if not database.is_unavailable(error):
-            raise
-        database.refused(error)
-        return {"status": "unavailable"}, 503, {"Retry-After": str(database.RETRY_AFTER)}
-    return {"status": "ok"}
 
 
 def init_app(app: Flask) -> None:

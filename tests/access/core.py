@@ -36,7 +36,8 @@ def build(world):
 
 ROUTES = [
     Route("web.home", "/", PUBLIC),
-    Route("web.health", "/healthz", PUBLIC),
+    Route("health.alive", "/healthz", PUBLIC),
+    Route("health.ready", "/readyz", PUBLIC),
     Route("static", "/static/css/site.css", PUBLIC),
     post("web.choose_language", "/language", EVERYONE_302, {"language": "fr"}),
     Route("accounts.register", "/register", ANONYMOUS_ONLY),
