@@ -76,6 +76,7 @@ def _register_domains(app: Flask) -> None:
         certificates,
         courses,
         enrolment,
+        jobs,
         learning,
         media,
         privacy,
@@ -100,6 +101,7 @@ def _register_domains(app: Flask) -> None:
         media,
         privacy,
         backup,
+        jobs,
     )
     for domain in domains:
         domain.init_app(app)

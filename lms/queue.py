@@ -71,7 +71,7 @@ def make_celery(app: Flask) -> Celery:
     broker = str(cfg["CELERY_BROKER_URL"] or "")
     celery = Celery(app.import_name, task_cls=AppTask, set_as_current=False)
     celery.conf.update(
-        broker_url=broker or "memory://",
+        broker_url=broker or "memory://localhost/",
         result_backend=str(cfg["CELERY_RESULT_BACKEND"] or broker) or None,
         result_expires=24 * 60 * 60,
         task_always_eager=not broker,

@@ -109,6 +109,19 @@ def after_commit(callback: Callable[..., Any], /, *args: Any, **kwargs: Any) -> 
     unit.callbacks.append((callback, args, kwargs))
 
 
+def apart(*statements: Any) -> None:
+    """Execute `statements` in a session and transaction of their own, committed at once
+    whatever becomes of the running unit of work. Only for what a long job reports about itself
+    while its work is still one open unit (its progress): never for the work itself."""
+    session = db.session.session_factory()
+    try:
+        for statement in statements:
+            session.execute(statement)
+        session.commit()
+    finally:
+        session.close()
+
+
 def in_unit_of_work() -> bool:
     """Whether a unit of work is running (a request, a @transactional command or job...)."""
     return _current() is not None

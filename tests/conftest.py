@@ -11,6 +11,7 @@ import re
 import uuid
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -43,6 +44,7 @@ def make_config(tmp_path_factory, **overrides) -> dict:
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         "OUTBOX_DIR": str(instance / "outbox"),
         "MEDIA_DIR": str(instance / "media"),
+        "EXPORTS_DIR": str(instance / "exports"),
         "CERTIFICATE_KEY_PATH": str(instance / "certificate-signing-key.pem"),
         "SERVER_NAME": None,
         # The test client sends `Host: localhost`; links in mail and PDFs then match it.
@@ -136,6 +138,8 @@ def _clean_tables(request):
         return
     application = request.getfixturevalue("app")
     mailbox.clear(application)
+    for exported in Path(application.config["EXPORTS_DIR"]).glob("*"):
+        exported.unlink()
     empty_tables(application)
 
 

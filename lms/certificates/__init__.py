@@ -17,8 +17,10 @@ bp = Blueprint("certificates", __name__)
 def init_app(app: Flask) -> None:
     from lms.certificates import views  # noqa: F401  (here, not above: views register routes on bp)
     from lms.certificates.cli import certificates as certificates_cli
+    from lms.certificates.jobs import ZIP
     from lms.certificates.keys import ensure_key
     from lms.certificates.services import on_course_completed
+    from lms.jobs.services import register as register_job_kind
 
     data_dir = Path(app.instance_path)
     config = app.config
@@ -42,6 +44,7 @@ def init_app(app: Flask) -> None:
         ) from None
 
     app.register_blueprint(bp)
+    register_job_kind(ZIP)
     app.cli.add_command(certificates_cli)
     course_completed.connect(on_course_completed)  # connecting twice is a no-op
     add_course_page_context(views.course_page_certificate)

@@ -16,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -28,12 +27,12 @@ from lms.certificates import (
     checking,
     codes,
     documents,
-    export,
     queries,
     services,
     statuslist,
     vcjwt,
 )
+from lms.certificates import jobs as certificate_jobs
 from lms.certificates.forms import (
     ACTION_LABELS,
     STATUS_LABELS,
@@ -48,6 +47,7 @@ from lms.csvexport import csv_response
 from lms.database import paginate
 from lms.errors import abort_with
 from lms.extensions import db, limiter
+from lms.jobs import services as jobs
 from lms.links import absolute_url
 from lms.policy import admin_required, has_role, login_required, public
 from lms.roles import Role
@@ -374,20 +374,21 @@ def _form_errors(form) -> str:
     return "; ".join(f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items())
 
 
-@bp.get("/admin/certificates.zip")
+@bp.post("/admin/certificates/export")
 @admin_required
-def register_zip():
+def export_zip():
+    """Start the ZIP of the filtered certificates as a job (lms.jobs) and show its page."""
     form, criteria = _filter_form()
     if criteria is None:
         abort_with(400, _("The filters are not valid: %(errors)s", errors=_form_errors(form)))
-    if queries.count_register(criteria) == 0:
+    total = queries.count_register(criteria)
+    if total == 0:
         flash(_("No certificate matches these filters, so there is nothing to export."), "warning")
         return redirect(url_for("certificates.register", **_filter_args(criteria)))
-    chunks = export.zip_chunks(queries.iter_register(criteria), documents.export_renderer(documents.layout()))
-    response = Response(stream_with_context(chunks), mimetype="application/zip")
-    response.headers["Content-Disposition"] = 'attachment; filename="certificates.zip"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    job = jobs.start(
+        certificate_jobs.ZIP.name, current_user, certificate_jobs.criteria_params(criteria), total=total
+    )
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.get("/admin/certificates/<int:certificate_id>")

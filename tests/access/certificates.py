@@ -71,7 +71,7 @@ ROUTES = [
     Route("certificates.status_list", lambda w: "/credentials/status/99999", EVERYONE_404, note="unknown"),
     Route("certificates.register", lambda w: "/admin/certificates", ADMINS),
     Route("certificates.register_csv", lambda w: "/admin/certificates.csv", ADMINS),
-    Route("certificates.register_zip", lambda w: "/admin/certificates.zip", ADMINS),
+    Route("certificates.export_zip", lambda w: "/admin/certificates/export", ADMIN_ACTION, method="POST"),
     Route("certificates.manage", lambda w: f"/admin/certificates/{w.certificate.id}", ADMINS),
     Route("certificates.manage", "/admin/certificates/999999", cells(LOGIN, 403, 403, 404), note="unknown"),
     Route(

@@ -1,13 +1,18 @@
-"""Mail through the real queue: a Celery worker subprocess against Redis delivers it, once,
-retrying with back-off while the mail server is down, and logs no address."""
+"""The real queue: a Celery worker subprocess against Redis delivers mail, once, retrying with
+back-off while the mail server is down, and logs no address; it runs an export job too."""
 
 from __future__ import annotations
+
+import io
+import zipfile
 
 from sqlalchemy import select
 
 from lms.extensions import db
 from lms.mail import MailDelivery, send_mail
-from tests import mailbox
+from lms.roles import Role
+from tests import factories, mailbox
+from tests.certificates.conftest import complete_course
 from tests.worker import wait_for
 
 REGISTRATION = {
@@ -35,9 +40,12 @@ def test_a_mail_from_a_request_is_delivered_by_the_worker_not_the_request(queued
     assert "/register/confirm/" in message.get_content()
     assert message["Message-ID"].endswith("@localhost>")
     assert mailbox.messages(queued_app) == []  # the web process wrote nothing itself
-    with queued_app.app_context():
-        delivered = db.session.execute(select(MailDelivery.message_id)).scalars().all()
-    assert delivered == [message["Message-ID"]]
+
+    def delivered():  # recorded by the worker just after sending
+        with queued_app.app_context():
+            return db.session.execute(select(MailDelivery.message_id)).scalars().all()
+
+    assert wait_for(delivered, log=worker_log, what="the delivery record") == [message["Message-ID"]]
     # The worker logs "succeeded" after the task returns, which may be after the mail arrived.
     log = wait_for(lambda: "succeeded" in worker_log.read_text() and worker_log.read_text(), log=worker_log)
     assert "lms.mail.deliver" in log
@@ -64,3 +72,33 @@ def test_a_mail_server_that_is_down_is_retried_with_back_off_until_it_answers(qu
     log = worker_log.read_text()
     assert "Retry in" in log and "SMTPConnectError 421" in log
     assert "later@example.org" not in log
+
+
+def test_an_export_job_runs_on_the_worker_and_its_owner_follows_it(queued_app, app, mails, worker_log):
+    with app.app_context():
+        course = factories.make_course("worker-course", modules=1, lessons=1, quiz=False)
+        for index in range(3):
+            complete_course(factories.make_user(full_name=f"Holder {index}"), course)
+        admin = factories.make_user(role=Role.ADMIN, email="worker-admin@example.org")
+        db.session.commit()
+        admin_email = admin.email
+    client = queued_app.test_client()
+    client.submit("/login", {"email": admin_email, "password": factories.DEFAULT_PASSWORD})
+    response = client.submit("/admin/certificates/export?course=worker-course")
+    assert response.status_code == 302
+    job_page = response.headers["Location"]
+    first = client.get(job_page).get_data(as_text=True)  # the request only queued it
+    assert "Ready." in first or 'http-equiv="refresh"' in first
+
+    def ready():
+        page = client.get(job_page).get_data(as_text=True)
+        return "Ready." in page and page
+
+    wait_for(ready, log=worker_log, what="the export job")
+    download = client.get(job_page + "/download")
+    archive = zipfile.ZipFile(io.BytesIO(download.get_data()))
+    download.close()
+    assert len([name for name in archive.namelist() if name.endswith(".pdf")]) == 3
+    (message,) = wait_for(lambda: received(mails, admin_email), log=worker_log, what="the ready mail")
+    assert "http://localhost" + job_page in message.get_content()
+    assert "lms.jobs.run" in worker_log.read_text()
