@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint format bench setup db courses translations dist clean outside-verifier
+.PHONY: run test lint format bench setup db courses translations dist clean outside-verifier serve-prod
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,14 +32,19 @@ courses: db
 run: courses
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Production on this machine: gunicorn (gunicorn.conf.py), a Celery worker and beat, against the
+# PostgreSQL and Redis named in the environment (README, "Production deployment").
+serve-prod: setup
+	deploy/serve-prod
+
 lint: setup
-	$(BIN)/ruff check lms tests bench tools wsgi.py setup.py
-	$(BIN)/ruff format --check lms tests bench tools wsgi.py setup.py
+	$(BIN)/ruff check lms tests bench tools wsgi.py setup.py gunicorn.conf.py
+	$(BIN)/ruff format --check lms tests bench tools wsgi.py setup.py gunicorn.conf.py
 	$(BIN)/lint-imports --no-cache
 
 format: setup
-	$(BIN)/ruff format lms tests bench tools wsgi.py setup.py
-	$(BIN)/ruff check --fix lms tests bench tools wsgi.py setup.py
+	$(BIN)/ruff format lms tests bench tools wsgi.py setup.py gunicorn.conf.py
+	$(BIN)/ruff check --fix lms tests bench tools wsgi.py setup.py gunicorn.conf.py
 
 # The credential verifiers written by others (tests/certificates/test_outside_verifier.py), from npm.
 OUTSIDE := tests/certificates/outside
