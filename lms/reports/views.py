@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,8 +18,10 @@ from lms.courses.queries import course_by_slug
 from lms.csvexport import csv_response
 from lms.errors import abort_with
 from lms.forms import ActionForm
+from lms.jobs import services as jobs
 from lms.policy import admin_required, has_role, trainer_required
 from lms.reports import bp, charts, disclosure, services
+from lms.reports import jobs as report_jobs
 from lms.reports.breakdowns import BREAKDOWNS, IN_BRIEF, PUBLISHED
 from lms.reports.exports import CSV_HEADER, FORMATS
 from lms.reports.forms import FilterForm
@@ -139,6 +141,24 @@ def download_exact_csv():
     report = participation_report(report_filter_, PUBLISHED, protected=False)
     rows = list(FORMATS["csv"].render(report))  # computed in the unit of work; sent after its commit
     return csv_response(_filename("csv", "participation-exact"), CSV_HEADER, rows)
+
+
+@bp.post("/reports/participation/export/<any(csv, brief, exact):kind>")
+@trainer_required
+def export(kind: str):
+    """Prepare a download as a job (lms.jobs) and show its page: the suppressed CSV, the brief,
+    or (administrators only, written to the audit log now) the exact CSV."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    report_filter_, _breakdowns, _form_ = _download_filter()
+    if kind == "exact":
+        if not has_role(current_user, Role.ADMIN):
+            abort(403)
+        services.record_unsuppressed_export(
+            current_user, report_filter_.described, channel="web", format="csv"
+        )
+    job = jobs.start(report_jobs.KINDS[kind].name, current_user, report_jobs.params(request.args))
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.get("/reports/participation/brief.pdf")

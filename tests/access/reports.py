@@ -38,4 +38,13 @@ ROUTES = [
         note="course hidden",
     ),
     post("reports.download_exact_csv", "/reports/participation/exact.csv", cells(LOGIN, 403, 403, 200)),
+    # Prepared as jobs: a redirect to the job's page.
+    post("reports.export", "/reports/participation/export/csv", cells(LOGIN, 403, 302, 302)),
+    post(
+        "reports.export",
+        "/reports/participation/export/brief?course=open",
+        cells(LOGIN, 403, 302, 302, other_trainer=403),
+        note="course open",
+    ),
+    post("reports.export", "/reports/participation/export/exact", cells(LOGIN, 403, 403, 302), note="exact"),
 ]

@@ -1,0 +1,89 @@
+"""Participation downloads as jobs (lms.jobs): the suppressed CSV, the policy brief and the
+administrators' exact CSV, computed by a worker with the reports' own functions.
+
+A job keeps the request's filter arguments, not a computed filter: the worker rebuilds the form
+and the owner's scope as they stand when it runs, so a trainer who lost a course meanwhile, or
+an administrator who is one no longer, gets no figures they may not see now.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+
+from lms.accounts.models import User
+from lms.csvexport import csv_lines
+from lms.extensions import db
+from lms.jobs.services import JobKind, JobProblem, Progress
+from lms.policy import has_role
+from lms.reports.breakdowns import PERIODS
+from lms.reports.exports import CSV_HEADER, FORMATS
+from lms.reports.forms import FilterForm
+from lms.reports.participation import participation_report, published_breakdowns, report_filter, scope_of
+from lms.roles import Role
+
+PROBLEMS = {
+    "report-filters": _l(
+        "The filters of this download are no longer valid (a course or country may have gone)."
+    ),
+    "report-not-allowed": _l("You may no longer see these figures."),
+}
+
+
+def params(args: MultiDict) -> dict:
+    """What a job keeps of the request: its filter arguments."""
+    return {"args": args.to_dict(flat=False)}
+
+
+def _report(job, *, suppressed: bool, period: str | None):
+    owner = db.session.get(User, job.owner_id)
+    if owner is None or not owner.active or not has_role(owner, Role.TRAINER):
+        raise JobProblem("report-not-allowed")
+    if not suppressed and not has_role(owner, Role.ADMIN):
+        raise JobProblem("report-not-allowed")
+    scope = scope_of(owner)
+    form = FilterForm(MultiDict(job.params.get("args", {})), scope.courses)
+    slug = form.course.data
+    if not form.validate() or (slug and slug not in form.known_courses):
+        raise JobProblem("report-filters")
+    by = form.by.data
+    breakdowns = published_breakdowns(period or (by if by in PERIODS else "year"))
+    return participation_report(report_filter(form, scope), breakdowns, suppressed=suppressed)
+
+
+def _write_csv(report, out: Path) -> None:
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        for line in csv_lines(CSV_HEADER, FORMATS["csv"].render(report)):
+            handle.write(line)
+
+
+def run_csv(job, progress: Progress, out: Path) -> dict:
+    _write_csv(_report(job, suppressed=True, period=None), out)
+    return {}
+
+
+def run_exact_csv(job, progress: Progress, out: Path) -> dict:
+    _write_csv(_report(job, suppressed=False, period=None), out)
+    return {}
+
+
+def run_brief(job, progress: Progress, out: Path) -> dict:
+    out.write_bytes(FORMATS["pdf"].render(_report(job, suppressed=True, period="year")))
+    return {}
+
+
+CSV = JobKind(
+    "report-csv", _l("Participation data (CSV, small counts hidden)"), run_csv,
+    suffix=".csv", mimetype="text/csv", download_name="participation.csv", problems=PROBLEMS,
+)  # fmt: skip
+EXACT_CSV = JobKind(
+    "report-exact-csv", _l("Participation data, exact figures (CSV, internal)"), run_exact_csv,
+    suffix=".csv", mimetype="text/csv", download_name="participation-exact.csv", problems=PROBLEMS,
+)  # fmt: skip
+BRIEF = JobKind(
+    "report-brief", _l("Policy brief (PDF, small counts hidden)"), run_brief,
+    suffix=".pdf", mimetype="application/pdf", download_name="policy-brief.pdf", problems=PROBLEMS,
+)  # fmt: skip
+KINDS = {"csv": CSV, "brief": BRIEF, "exact": EXACT_CSV}
