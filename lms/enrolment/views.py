@@ -10,8 +10,10 @@ from flask_login import current_user
 from lms.courses.access import can_see_course
 from lms.courses.queries import course_by_slug
 from lms.enrolment import bp, cohort, services
+from lms.enrolment import jobs as cohort_jobs
 from lms.enrolment.forms import CohortUploadForm, EnrolForm
 from lms.forms import ActionForm
+from lms.jobs import services as jobs
 from lms.policy import admin_required, login_required
 from lms.web import refused
 
@@ -62,20 +64,11 @@ def upload_cohort(slug: str):
     result = None
     if form.validate_on_submit():
         rows, problems = cohort.read_cohort_csv(form.file.data.read())
-        if not problems:
-            result, problems = cohort.enrol_cohort(course, rows)
-        if problems:  # a 400 page: the unit of work rolls back whatever enrol_cohort wrote
+        if problems:
             return render_template("enrolment/cohort.html", course=course, form=form, problems=problems), 400
-        flash(
-            _(
-                "%(enrolled)s enrolled (%(new)s new accounts, invited by email); %(already)s were already enrolled.",
-                enrolled=result.enrolled,
-                new=len(result.new_users),
-                already=result.already,
-            ),
-            "success",
-        )
-        return redirect(url_for("enrolment.upload_cohort", slug=slug))
+        # Accounts, enrolments and invitations: a job, all or nothing (lms/enrolment/jobs.py).
+        job = jobs.start(cohort_jobs.IMPORT.name, current_user, cohort_jobs.params(course, rows), total=len(rows))
+        return redirect(url_for("jobs.show", job_id=job.id))
     return render_template(
         "enrolment/cohort.html", course=course, form=form, problems=[]
     ), 400 if form.errors else 200

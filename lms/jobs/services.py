@@ -69,11 +69,13 @@ PROBLEMS = {
 
 
 class JobProblem(Exception):
-    """Raised by a kind's `run` to fail its job with a problem code the page explains."""
+    """Raised by a kind's `run` to fail its job with a problem code the page explains, and
+    `lines` of detail (already in the owner's language: the task runs in it)."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, lines: list[str] | None = None) -> None:
         super().__init__(code)
         self.code = code
+        self.lines = [str(line) for line in lines or ()]
 
 
 def register(kind: JobKind) -> None:
@@ -172,7 +174,7 @@ def run(task, job_id: int) -> str:
             _mail_owner(job)
         return "succeeded"
     except JobProblem as problem:
-        _fail(job_id, problem.code)
+        _fail(job_id, problem.code, problem.lines)
     except queue.TRANSIENT:
         if task.request.retries < task.max_retries:
             with unit_of_work():
@@ -189,11 +191,12 @@ def run(task, job_id: int) -> str:
     return "failed"
 
 
-def _fail(job_id: int, code: str) -> None:
+def _fail(job_id: int, code: str, lines: list[str] | None = None) -> None:
     db.session.rollback()
     with unit_of_work():
         job = db.session.get(Job, job_id)
         job.fail(utcnow(), code)
+        job.result = {"lines": lines} if lines else {}
         with force_locale(job.locale):
             _mail_owner(job)
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import Gender, User
 from lms.enrolment.models import Enrolment, EnrolmentSource
+from lms.jobs.models import Job, JobState
 from lms.roles import Role
 from tests import factories, mailbox
 
@@ -40,7 +41,11 @@ def test_a_good_file_creates_accounts_enrols_and_invites(app, client, db, login,
         "tran@hus.edu.vn,Trần Văn An,Man,VNM,Hue University,Faculty member\n"
     )
     response = upload(client, "\ufeff" + text)
-    assert response.status_code == 302
+    assert response.status_code == 302  # to the import job's page (the job ran in-process)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "3 enrolled (2 new accounts, invited by email); 0 were already enrolled." in page
+    job = db.session.execute(select(Job)).scalar_one()
+    assert job.state is JobState.SUCCEEDED and job.params == {"course": "open", "rows": 3}  # no emails kept
     users, enrolled = counts(db)
     assert (users, enrolled) == (4, 3)
     wanjiku = db.session.execute(select(User).where(User.email == "new.person@uonbi.ac.ke")).scalar_one()
@@ -108,7 +113,9 @@ def test_a_refusal_after_the_accounts_were_made_rolls_everything_back_and_sends_
         + "first@example.org,First Person,woman,KE,Uni,faculty\nsecond@example.org,Second Person,man,KE,Uni,other\n"
     )
     response = upload(client, text, slug="closed")
-    assert response.status_code == 400
-    assert "Line 2: This course is not open for enrolment." in response.get_data(as_text=True)
+    assert response.status_code == 302  # to the import job's page: the job failed
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nothing was imported" in page and "Try again" in page
+    assert "Line 2: This course is not open for enrolment." in page
     assert counts(db) == before
-    assert mailbox.messages(app) == []
+    assert [message["To"] for message in mailbox.messages(app)] == [admin.email]  # "Failed: ...", no welcome
