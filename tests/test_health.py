@@ -34,7 +34,7 @@ def test_readyz_is_unavailable_until_the_migrations_are_applied(make_app, tmp_pa
     with app.app_context():
         upgrade()
         assert client.get("/readyz").status_code == 200
-        stamp(revision="8775e7c5a3b9")  # a release whose migrations were not run
+        stamp(revision="ebd0d59b735a")  # a release whose migrations were not run
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json["checks"]["migrations"] == "behind"
 

@@ -38,7 +38,9 @@ def run_import(job, progress: Progress, out: Path | None) -> dict:
     if course is None:
         raise JobProblem("cohort-course")
     rows = [
-        cohort.CohortRow(**{**row, "gender": Gender(row["gender"]), "profile_role": ProfileRole(row["profile_role"])})
+        cohort.CohortRow(
+            **{**row, "gender": Gender(row["gender"]), "profile_role": ProfileRole(row["profile_role"])}
+        )
         for row in job.params.get("rows", [])
     ]
     result, problems = cohort.enrol_cohort(course, rows)

@@ -61,13 +61,14 @@ def upload_cohort(slug: str):
     if course is None:
         abort(404)
     form = CohortUploadForm()
-    result = None
     if form.validate_on_submit():
         rows, problems = cohort.read_cohort_csv(form.file.data.read())
         if problems:
             return render_template("enrolment/cohort.html", course=course, form=form, problems=problems), 400
         # Accounts, enrolments and invitations: a job, all or nothing (lms/enrolment/jobs.py).
-        job = jobs.start(cohort_jobs.IMPORT.name, current_user, cohort_jobs.params(course, rows), total=len(rows))
+        job = jobs.start(
+            cohort_jobs.IMPORT.name, current_user, cohort_jobs.params(course, rows), total=len(rows)
+        )
         return redirect(url_for("jobs.show", job_id=job.id))
     return render_template(
         "enrolment/cohort.html", course=course, form=form, problems=[]

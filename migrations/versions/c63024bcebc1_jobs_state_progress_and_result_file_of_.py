@@ -1,7 +1,7 @@
 """jobs: state, progress and result file of exports and imports, for the person who started them
 
 Revision ID: c63024bcebc1
-Revises: be22985590f2
+Revises: ebd0d59b735a
 Create Date: 2026-12-02 01:02:20.663446
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c63024bcebc1'
-down_revision = 'be22985590f2'
+down_revision = 'ebd0d59b735a'
 branch_labels = None
 depends_on = None
 
