@@ -263,7 +263,10 @@ def import_archive(data: bytes, user: User) -> DraftCourse:
         ) from None
     if problems:
         raise PublishRefused(
-            [PublishProblem(problem.path, problem.message) for problem in problems],
+            [
+                PublishProblem(f"{problem.path}:{problem.line}" if problem.line else problem.path, problem.message)
+                for problem in problems
+            ],
             _("The archive has problems (listed below); nothing was imported."),
         )
     spec = specs[0]

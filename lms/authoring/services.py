@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from lms.accounts.models import User
 from lms.authoring.models import DraftCourse, DraftImage, DraftLesson, DraftModule, LessonRevision
 from lms.content.format import MAX_SLUG, SLUG
+from lms.content.markup import MarkupTooComplex, check_markdown, render_markdown
 from lms.courses.models import Course, CourseTrainer
 from lms.errors import DomainError
 from lms.extensions import db
@@ -218,7 +219,22 @@ def check_lesson(title: str, minutes, body: str) -> tuple[str, int, str]:
               kb=limit // 1000),
             "body",
         )  # fmt: skip
+    check_renderable(body)
     return title, minutes, body
+
+
+def check_renderable(body: str) -> None:
+    """Raise AuthoringError (on the body field) when the renderer's budget refuses the text."""
+    if (limit := check_markdown(body)) is not None:
+        raise AuthoringError(str(MarkupTooComplex(limit)), "body")
+
+
+def preview(body: str) -> str:
+    """The body rendered as learners will see it. Raises AuthoringError like `check_renderable`."""
+    try:
+        return render_markdown(body)
+    except MarkupTooComplex as error:
+        raise AuthoringError(str(error), "body") from None
 
 
 def save_lesson(lesson: DraftLesson, *, seen_revision: int, title: str, minutes: int, body: str,

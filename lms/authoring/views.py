@@ -30,7 +30,6 @@ from lms.authoring.forms import (
     TitleForm,
     TrainerForm,
 )
-from lms.content.markup import render_markdown
 from lms.courses.queries import trainers_of
 from lms.errors import abort_with
 from lms.forms import ActionForm
@@ -272,7 +271,7 @@ def lesson(slug: str, lesson_slug: str):
     preview = None
     if form.validate_on_submit():
         if form.preview.data:
-            preview = render_markdown(form.body.data or "")
+            preview = _preview(form, form.body.data or "")
         else:
             seen = stored_integer(form.revision.data) or 0
             with refusals_on(form):
@@ -288,12 +287,21 @@ def lesson(slug: str, lesson_slug: str):
                 flash(_("Lesson saved.") if changed else _("Nothing had changed."), "success")
                 return redirect(url_for("authoring.lesson", slug=slug, lesson_slug=lesson_slug))
     elif request.method == "GET":
-        preview = render_markdown(lesson.body)
-    status = 409 if conflict else _status(form)
+        preview = _preview(form, lesson.body)
+    status = 409 if conflict else _status(form) if request.method == "POST" else 200
     return render_template(
         "authoring/lesson.html", draft=draft, lesson=lesson, form=form, preview=preview, conflict=conflict,
         images=draft.images,
     ), status  # fmt: skip
+
+
+def _preview(form, body: str) -> str | None:
+    """The rendered body, or None with the renderer's refusal on the body field."""
+    try:
+        return services.preview(body)
+    except services.AuthoringError as error:
+        form_error(form, error)
+        return None
 
 
 def _conflict(lesson, form, seen: int) -> dict:
@@ -305,7 +313,7 @@ def _conflict(lesson, form, seen: int) -> dict:
         "revision": lesson.revision,
         "author": latest.author.full_name if latest and latest.author else "",
         "at": latest.created_at if latest else None,
-        "html": render_markdown(lesson.body),
+        "html": _preview(form, lesson.body),
         "diff": queries.unified_diff(theirs, yours, _("their version"), _("your version")),
         "seen": seen,
     }

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from lms.content.markup import image_references
+from lms.content.markup import check_markdown, image_references
 from lms.courses.models import Audience, CompletionRule
 from lms.media.services import sniff_image_type
 from lms.quizzes.models import QuestionKind
@@ -420,6 +420,8 @@ def _load_lesson(
     body = raw_body.strip("\n") + "\n"
     if not body.strip():
         reader.problem("the lesson has no text after its header", end + 2)
+    elif (limit := check_markdown(raw_body)) is not None:
+        reader.problem(limit.message(), limit.line + end + 1 if limit.line else None)
     images: dict[str, bytes] = {}
     for number, target in image_references(raw_body):
         line = number + end + 1

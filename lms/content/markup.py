@@ -3,7 +3,8 @@
 Every piece of authored text (imported lessons, lessons written in the browser, previews) is
 rendered here and then sanitised with an allow-list, so no script, event handler, style, frame,
 form, or `javascript:`/`data:` link can reach a learner's browser. Sanitising is idempotent:
-sanitising its own output changes nothing.
+sanitising its own output changes nothing. Rendering stays within the budget of
+lms/content/budget.py: a text that would cost more is refused (MarkupTooComplex) before the work.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from functools import partial
 import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
+
+from lms.content.budget import MarkupLimit, MarkupTooComplex, check_html, prescan
 
 ALLOWED_TAGS = frozenset(
     {
@@ -103,16 +106,45 @@ def render_markdown(text: str, rewrite_image: Callable[[str], str | None] | None
 
     `rewrite_image` maps an image path written in the lesson to the URL it is served from
     (or None to drop the image); the importer and the authoring editor pass their own.
+    Raises MarkupTooComplex when the text goes over a limit of lms.content.budget, before the
+    work it would cost is done.
     """
+    html = _convert(text)
+    if rewrite_image is not None:
+        html = _rewrite_images(html, rewrite_image)
+    return sanitise_html(html)
+
+
+def check_markdown(text: str) -> MarkupLimit | None:
+    """The limit `text` goes over (None if none), as `render_markdown` would find it; what
+    validation calls, so that an accepted lesson always renders."""
+    try:
+        _convert(text)
+    except MarkupTooComplex as error:
+        return error.limit
+    return None
+
+
+def _convert(text: str) -> str:
+    """Markdown to unsanitised HTML within the budget (lms/content/budget.py): a linear scan
+    refuses the shapes known to be slow, recursion is a nesting problem, and the HTML's size is
+    checked before the sanitiser (the costliest step) sees it."""
+    limit = prescan(text)
+    if limit is not None:
+        raise MarkupTooComplex(limit)
     renderer = markdown.Markdown(
         extensions=["tables", "fenced_code", "footnotes", "toc", "sane_lists"],
         extension_configs={"toc": {"slugify": _slugify, "permalink": False}},
         output_format="html",
     )
-    html = renderer.convert(text)
-    if rewrite_image is not None:
-        html = _rewrite_images(html, rewrite_image)
-    return sanitise_html(html)
+    try:
+        html = renderer.convert(text)
+    except RecursionError:
+        raise MarkupTooComplex(MarkupLimit("deep", None)) from None
+    limit = check_html(html)
+    if limit is not None:
+        raise MarkupTooComplex(limit)
+    return html
 
 
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')

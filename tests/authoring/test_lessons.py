@@ -98,3 +98,21 @@ def test_restoring_from_a_stale_history_page_is_refused(db, editor, draft):
     )
     assert "This lesson changed since you opened it." in response.get_data(as_text=True)
     assert current(db).revision == 3
+
+
+def test_a_lesson_the_renderer_refuses_is_a_form_error_and_nothing_is_saved(db, editor, draft):
+    body = "Fine.\n\n" + "*" * 3000 + "x" + "*" * 3000
+    for action in ({}, {"preview": "Preview", "save": ""}):
+        response = editor.submit("/authoring/phones/lessons/lesson-1-1", lesson_form(2, body, **action))
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "Line 3: 3000 &#39;*&#39; or &#39;_&#39; in a row; at most 100 can be rendered." in page
+    assert current(db).revision == 2
+
+
+def test_the_renderer_refusal_is_translated(db, editor, draft):
+    editor.submit("/language", {"language": "fr", "next": "/"})
+    body = "<a " * 5000
+    response = editor.submit("/authoring/phones/lessons/lesson-1-1", lesson_form(2, body))
+    assert response.status_code == 400
+    assert "Ligne 1" in response.get_data(as_text=True)
