@@ -297,11 +297,9 @@ def lesson(slug: str, lesson_slug: str):
 
 def _preview(form, body: str) -> str | None:
     """The rendered body, or None with the renderer's refusal on the body field."""
-    try:
+    with refusals_on(form):
         return services.preview(body)
-    except services.AuthoringError as error:
-        form_error(form, error)
-        return None
+    return None
 
 
 def _conflict(lesson, form, seen: int) -> dict:
