@@ -264,7 +264,9 @@ def import_archive(data: bytes, user: User) -> DraftCourse:
     if problems:
         raise PublishRefused(
             [
-                PublishProblem(f"{problem.path}:{problem.line}" if problem.line else problem.path, problem.message)
+                PublishProblem(
+                    f"{problem.path}:{problem.line}" if problem.line else problem.path, problem.message
+                )
                 for problem in problems
             ],
             _("The archive has problems (listed below); nothing was imported."),
