@@ -85,6 +85,7 @@ def defaults(instance_path: Path) -> dict:
         "BACKUP_PG_RESTORE": "pg_restore",
         "MEDIA_DIR": str(instance_path / "media"),
         "MAX_IMAGE_BYTES": 2_000_000,
+        "MAX_IMAGE_PIXELS": 25_000_000,
         "MAX_LESSON_BYTES": 1_000_000,
         "COURSES_PER_PAGE": 12,
         "TRUSTED_PROXIES": 0,

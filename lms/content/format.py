@@ -16,7 +16,7 @@ from babel import Locale, UnknownLocaleError
 
 from lms.content.markup import check_markdown, image_references
 from lms.courses.models import Audience, CompletionRule
-from lms.media.services import sniff_image_type
+from lms.media.images import ImageRefused, clean_image
 from lms.quizzes.models import QuestionKind
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -451,8 +451,13 @@ def _load_image(target: str, module_dir: Path, reader: Reader, line: int, max_by
     if len(data) > max_bytes:
         reader.problem(f"image '{target}' is larger than {max_bytes // 1000} KB", line)
         return None
-    if sniff_image_type(data) is None:
-        reader.problem(f"image '{target}' is not a PNG, JPEG, GIF or WebP image", line)
+    try:
+        clean_image(data)
+    except ImageRefused as error:
+        if error.code in {"type", "broken"}:
+            reader.problem(f"image '{target}' is not a PNG, JPEG, GIF or WebP image", line)
+        else:
+            reader.problem(f"image '{target}': {error.message()}", line)
         return None
     return data
 
