@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pycountry
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -65,26 +67,66 @@ def _country(value: str) -> str | None:
         return ""
 
 
+def _records(reader: csv.DictReader, problems: list[str]) -> Iterator[dict]:
+    """The reader's records; a line the csv module cannot read ends the file with a problem
+    (a value longer than the module's field limit, a quote never closed, text after a closing
+    quote), since nothing after it can be trusted to be the row it looks like."""
+    while True:
+        line = reader.line_num + 1  # where the next record starts
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field limit" in str(error):
+                limit = format_number(csv.field_size_limit())
+                problems.append(
+                    _("Line %(line)s: a value is longer than %(max)s characters.", line=line, max=limit)
+                )
+            elif "end of data" in str(error):
+                problems.append(
+                    _('Line %(line)s: a quote (") opens a value that is never closed.', line=line)
+                )
+            else:
+                problems.append(_("Line %(line)s: this line is not valid CSV (check its quotes).", line=line))
+            return
+        yield record
+
+
 def read_cohort_csv(data: bytes) -> tuple[list[CohortRow], list[str]]:
     """Parse and check every row; problems are messages that start with the line number."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], [_("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    problems: list[str] = []
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error:
+        problems.append(_("Line %(line)s: this line is not valid CSV (check its quotes).", line=1))
+        return [], problems
+    header = [name.strip().lower() for name in fieldnames or []]
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         return [], [_("Line 1: missing columns: %(columns)s.", columns=", ".join(missing))]
     reader.fieldnames = header
-    rows, problems, seen = [], [], {}
-    for record in reader:
+    rows, seen = [], {}
+    for record in _records(reader, problems):
         line = reader.line_num
         if len(rows) >= MAX_ROWS:
             problems.append(
                 _("Line %(line)s: a file can have at most %(max)s rows.", line=line, max=MAX_ROWS)
             )
             break
+        short = [key for key in header if record.get(key) is None]
+        extra = [value for value in record.get(None) or [] if value.strip()]
+        if short or extra:
+            problems.append(_(
+                "Line %(line)s: the row has %(count)s values but the header has %(columns)s columns.",
+                line=line, count=len(header) - len(short) + len(record.get(None) or []), columns=len(header),
+            ))  # fmt: skip
+            continue
         values = {key: (record.get(key) or "").strip() for key in COLUMNS}
         if not any(values.values()):
             continue

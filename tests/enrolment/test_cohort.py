@@ -119,3 +119,56 @@ def test_a_refusal_after_the_accounts_were_made_rolls_everything_back_and_sends_
     assert "Line 2: This course is not open for enrolment." in page
     assert counts(db) == before
     assert [message["To"] for message in mailbox.messages(app)] == [admin.email]  # "Failed: ...", no welcome
+
+
+GOOD = "good@example.org,Good Person,woman,KE,Uni,faculty\n"
+
+
+def refused(client, db, text: str) -> str:
+    before = counts(db)
+    response = upload(client, text)
+    assert response.status_code == 400
+    assert counts(db) == before
+    return response.get_data(as_text=True)
+
+
+def test_a_value_longer_than_the_csv_field_limit_is_a_problem_at_its_line(client, db, login):
+    setup_admin(db, login)
+    html = refused(
+        client, db, HEADER + GOOD + "long@example.org,Long Name,woman,KE," + "U" * 131_073 + ",faculty\n"
+    )
+    assert "Line 3: a value is longer than 131,072 characters." in html
+
+
+def test_rows_missing_trailing_columns_are_each_reported(client, db, login):
+    setup_admin(db, login)
+    text = (
+        HEADER
+        + GOOD
+        + "short@example.org,Short Row,woman,KE\n"
+        + GOOD.replace("good", "fine")
+        + "only@example.org\n"
+    )
+    html = refused(client, db, text)
+    assert "Line 3: the row has 4 values but the header has 6 columns." in html
+    assert "Line 5: the row has 1 values but the header has 6 columns." in html
+    assert "Line 4" not in html
+
+
+def test_values_beyond_the_header_are_reported(client, db, login):
+    setup_admin(db, login)
+    html = refused(client, db, HEADER + "a@example.org,Bee, Ann,woman,KE,Uni,faculty\n")
+    assert "Line 2: the row has 7 values but the header has 6 columns." in html
+
+
+def test_an_unterminated_quote_on_the_last_row_does_not_become_a_name(client, db, login):
+    setup_admin(db, login)
+    html = refused(client, db, HEADER + GOOD + 'last@example.org,"Last Person,woman,KE,Uni,faculty\n')
+    assert "Line 3: a quote (&#34;) opens a value that is never closed." in html
+    assert db.session.execute(select(User).where(User.email == "good@example.org")).first() is None
+
+
+def test_text_after_a_closing_quote_is_a_problem(client, db, login):
+    setup_admin(db, login)
+    html = refused(client, db, HEADER + 'a@example.org,"Ann" Bee,woman,KE,Uni,faculty\n')
+    assert "Line 2: this line is not valid CSV (check its quotes)." in html
