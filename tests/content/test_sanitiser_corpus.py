@@ -48,3 +48,27 @@ def test_safe_content_survives():
 )  # fmt: skip
 def test_the_checker_sees_schemes_as_browsers_do(url, scheme):
     assert scheme_of(url) == scheme
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["javascript:123", "JaVaScRiPt:1", "java&#x09;script:1", "java\tscript:1", " \x01javascript:1",
+     "&#x6A;avascript:1", "javascript&colon;1", "vbscript:1", "data:text/html,x", "localhost:80", "tel:123"],
+)  # fmt: skip
+def test_a_link_keeps_only_an_allowed_scheme_however_it_is_written(href):
+    assert "href" not in sanitise_html(f'<a href="{href}">x</a>')
+
+
+@pytest.mark.parametrize(
+    "href", ["https://example.org/a:b", "/courses/a:b", "?q=a:b", "#h-a", "mailto:a@example.org"]
+)
+def test_relative_and_allowed_links_stay(href):
+    assert f'href="{href}"' in sanitise_html(f'<a href="{href}">x</a>')
+
+
+def test_an_attribute_with_a_quote_keeps_the_value_it_had():
+    """Written in single quotes, bleach's serializer escaped the & of `&#x29;`: the title became
+    the text `&#x29;"` instead of `)"`, and one `&amp;` longer on every pass."""
+    cleaned = sanitise_html("<a title='&#x29;\"'>t</a>")
+    assert cleaned == '<a title="&#x29;&quot;" rel="noopener nofollow">t</a>'
+    assert sanitise_html(cleaned) == cleaned
