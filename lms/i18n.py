@@ -9,6 +9,7 @@ from __future__ import annotations
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from lms.extensions import babel
 
@@ -55,10 +56,24 @@ def language_direction(code: str) -> str:
         return "ltr"
 
 
+def language_attributes(code: str) -> Markup:
+    """` lang="…" dir="…"` for an element that holds only text in language `code` (a course's
+    title, a question): screen readers switch voice, and punctuation stays on its own side."""
+    return Markup(' lang="{0}" dir="{1}"').format(code, language_direction(code))
+
+
+def in_language(text: str, code: str) -> Markup:
+    """`text` isolated in a `<bdi>` with its language and direction, for a course's words inside
+    a sentence or line of the interface ("Cohort of “…”", a breadcrumb)."""
+    return Markup("<bdi{0}>{1}</bdi>").format(language_attributes(code), text)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["direction"] = language_direction
+    app.jinja_env.filters["lang_dir"] = language_attributes
+    app.jinja_env.filters["bdi"] = in_language
 
     @app.context_processor
     def inject_locale() -> dict:

@@ -47,4 +47,14 @@ def test_course_text_keeps_its_own_direction_inside_an_arabic_page(client, db):
     client.submit("/language", {"language": "ar"})
     html = client.get("/courses/english-course").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in html
-    assert '<article lang="en" dir="ltr">' in html
+    assert '<h1 lang="en" dir="ltr">Course english-course</h1>' in html
+
+
+def test_course_text_markup_escapes_hostile_titles_and_codes(app):
+    from lms.i18n import in_language, language_attributes
+
+    assert str(in_language('<script>"x"</script>', "ar")) == (
+        '<bdi lang="ar" dir="rtl">&lt;script&gt;&#34;x&#34;&lt;/script&gt;</bdi>'
+    )
+    assert str(language_attributes('en" onmouseover="x')) == ' lang="en&#34; onmouseover=&#34;x" dir="ltr"'
+    assert str(language_attributes("\x00")) == ' lang="\x00" dir="ltr"'

@@ -47,6 +47,7 @@ from lms.csvexport import csv_response
 from lms.database import paginate
 from lms.errors import abort_with
 from lms.extensions import db, limiter
+from lms.i18n import language_direction
 from lms.jobs import services as jobs
 from lms.links import absolute_url
 from lms.policy import admin_required, has_role, login_required, public
@@ -318,7 +319,8 @@ def status_list(list_number: int):
 def _filter_form() -> tuple[RegisterFilterForm, queries.RegisterFilter | None]:
     form = RegisterFilterForm(request.args)
     form.course.choices = [("", _("Any course"))] + [
-        (c.slug, c.title) for c in queries.courses_with_certificates()
+        (c.slug, c.title, {"lang": c.language, "dir": language_direction(c.language)})
+        for c in queries.courses_with_certificates()
     ]
     if not form.validate():
         return form, None

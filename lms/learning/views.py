@@ -18,6 +18,7 @@ from lms.enrolment.models import Enrolment, EnrolmentStatus
 from lms.enrolment.services import enrolment_for, record_activity
 from lms.extensions import db
 from lms.forms import ActionForm
+from lms.i18n import language_attributes
 from lms.learning import bp, services
 from lms.learning.progress import course_progress, progress_by_course
 from lms.policy import login_required
@@ -36,38 +37,43 @@ def _lesson_in(outline: Outline, lesson_slug: str) -> OutlineLesson:
 LISTED_LESSONS = 150
 
 
-def collapsed_module(outline: Outline, module: OutlineModule, percent: int) -> Markup:
+def collapsed_module(outline: Outline, module: OutlineModule, percent: int, language: str) -> Markup:
     """A module of the lesson page's outline other than the open one: a <details> whose summary
     is its title and the learner's percentage and whose body lists its lessons (and quiz) as
     links relative to the lesson page. All but the percentage is the same for every learner and
-    language, so it is made once per course version, in two halves."""
-    key = ("collapsed", module.id)
+    language, so it is made once per course version, in two halves. Course text carries the
+    course's language and direction (`language`), whatever the interface's."""
+    key = ("collapsed", module.id, language)
     halves = outline.memo.get(key)
     if halves is None:
         lessons = module.lessons
+        attributes = language_attributes(language)
         if len(outline.lessons) > LISTED_LESSONS:
             lessons = lessons[:1]
         items = [
-            Markup('<li><a href="{}">{}</a></li>').format(lesson.slug, lesson.title) for lesson in lessons
+            Markup('<li><a href="{}"{}>{}</a></li>').format(lesson.slug, attributes, lesson.title)
+            for lesson in lessons
         ]
         if len(lessons) < len(module.lessons):
             items.append(Markup("<li>…</li>"))
         if module.quiz is not None:
             items.append(
-                Markup('<li><a href="../quizzes/{}">{}</a></li>').format(module.slug, module.quiz.title)
+                Markup('<li><a href="../quizzes/{}"{}>{}</a></li>').format(
+                    module.slug, attributes, module.quiz.title
+                )
             )
         halves = outline.memo[key] = (
             Markup(
-                '<li><details><summary><span class="outline-module">{}</span> <span class="muted">'
-            ).format(module.title),
+                '<li><details><summary><span class="outline-module"{}>{}</span> <span class="muted">'
+            ).format(attributes, module.title),
             Markup("%</span></summary><ol>{}</ol></details></li>").format(Markup("").join(items)),
         )
     return halves[0] + str(int(percent)) + halves[1]  # Markup + str escapes the str
 
 
-def collapsed_modules(outline: Outline, progress, modules) -> Markup:
+def collapsed_modules(outline: Outline, progress, modules, language: str) -> Markup:
     return Markup("\n").join(
-        collapsed_module(outline, module, progress.modules[module.id].percent) for module in modules
+        collapsed_module(outline, module, progress.modules[module.id].percent, language) for module in modules
     )
 
 
@@ -96,8 +102,8 @@ def lesson(slug: str, lesson_slug: str):
         module_quiz=module.quiz if following is None or following.module_id != lesson.module_id else None,
         form=ActionForm(),
         done=lesson.id in progress.completed_lessons,
-        modules_before=collapsed_modules(outline, progress, outline.modules[:place]),
-        modules_after=collapsed_modules(outline, progress, outline.modules[place + 1 :]),
+        modules_before=collapsed_modules(outline, progress, outline.modules[:place], course.language),
+        modules_after=collapsed_modules(outline, progress, outline.modules[place + 1 :], course.language),
     )
     if enrolment is not None and enrolment.active:
         record_activity(enrolment, lesson.id)

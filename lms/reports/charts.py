@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from lms.i18n import language_direction
 from lms.reports.measures import GENDER_LABELS, GENDERS
 
 STYLES = {
@@ -59,9 +60,15 @@ def _legend(prefix: str, y: int) -> str:
 
 
 def bar_chart(
-    chart_id: str, title: str, description: str, rows: list[tuple[str, dict]], maximum: float
+    chart_id: str,
+    title: str,
+    description: str,
+    rows: list[tuple[str, dict]],
+    maximum: float,
+    languages: list[str | None] | None = None,
 ) -> Markup:
-    """Grouped horizontal bars: `rows` is [(group label, {gender: Shown})], one bar per gender."""
+    """Grouped horizontal bars: `rows` is [(group label, {gender: Shown})], one bar per gender.
+    `languages` gives each label's language when it is not the reader's (a course title)."""
     per_group = len(GENDERS) * BAR + GAP + 18
     height = 40 + len(rows) * per_group + 10
     plot = WIDTH - LABEL_WIDTH - 70
@@ -77,10 +84,16 @@ def bar_chart(
         _legend(chart_id, 4),
     ]
     y = 40
-    for label, figures in rows:
+    for (label, figures), language in zip(rows, languages or [None] * len(rows), strict=True):
         short = label if len(label) <= 34 else label[:33] + "…"
+        own = ""
+        if language:  # right-to-left text ends where left-to-right text starts: at x = 0
+            direction = language_direction(language)
+            anchor = ' text-anchor="end"' if direction == "rtl" else ""
+            own = f' lang="{escape(language)}" direction="{direction}"{anchor}'
+
         parts.append(
-            f'<text x="0" y="{y + 12}" font-size="13" font-weight="bold" fill="#1b1f24">{escape(short)}</text>'
+            f'<text x="0" y="{y + 12}" font-size="13" font-weight="bold" fill="#1b1f24"{own}>{escape(short)}</text>'
         )
         y += 18
         for gender in GENDERS:

@@ -11,6 +11,7 @@ from wtforms import BooleanField, DateField, Form, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from lms.courses.labels import AUDIENCE_LABELS
+from lms.i18n import language_direction
 from lms.reports.breakdowns import BREAKDOWNS
 from lms.reports.labels import PROFILE_ROLE_LABELS, countries
 
@@ -41,7 +42,9 @@ class FilterForm(Form):
     def __init__(self, formdata, courses, **kwargs):
         super().__init__(formdata, **kwargs)
         self.known_courses = {course.slug: course for course in courses}
-        self.course.choices = [("", _l("All courses"))] + [(c.slug, c.title) for c in courses]
+        self.course.choices = [("", _l("All courses"))] + [
+            (c.slug, c.title, {"lang": c.language, "dir": language_direction(c.language)}) for c in courses
+        ]
         self.audience.choices = [("", _l("All audiences"))] + [
             (a.value, label) for a, label in AUDIENCE_LABELS.items()
         ]

@@ -77,7 +77,7 @@ def dashboard():
         is_admin=is_admin,
         filter_args=form.filter_values(),
         headline_chart=_headline_chart(report),
-        breakdown_chart=_breakdown_chart(report, by),
+        breakdown_chart=_breakdown_chart(report, by, form.known_courses),
         exact_form=ActionForm(),
         method_note=disclosure.method_note(report.threshold),
         max_noise=disclosure.PTABLE.max_noise,
@@ -109,7 +109,7 @@ def _headline_chart(report):
     return charts.bar_chart("chart-headline", title, charts.describe(title, rows), rows, 1.0)
 
 
-def _breakdown_chart(report, by: str):
+def _breakdown_chart(report, by: str, courses: dict):
     breakdown = report.breakdowns.get(by)
     if breakdown is None or not breakdown.groups:
         return None
@@ -118,7 +118,11 @@ def _breakdown_chart(report, by: str):
         (g.label, {gender: report.rate("completion_rate", g, gender) for gender in GENDERS}) for g in groups
     ]
     title = _("Completion rate by %(breakdown)s and gender", breakdown=str(BREAKDOWNS[by].label).lower())
-    return charts.bar_chart("chart-breakdown", title, charts.describe(title, rows), rows, 1.0)
+    # A course's title is in the course's language (the other groups are in the reader's).
+    languages = [courses[g.code].language if by == "course" and g.code in courses else None for g in groups]
+    return charts.bar_chart(
+        "chart-breakdown", title, charts.describe(title, rows), rows, 1.0, languages=languages
+    )
 
 
 @bp.get("/reports/participation.csv")

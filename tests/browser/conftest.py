@@ -50,3 +50,14 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def tour(app, browser, live_server):
+    """The access matrix's world and every page of it, one signed-in page per column (see
+    tests/browser/tour.py); the tables are emptied when the module ends."""
+    from tests.browser.tour import Tour
+
+    made = Tour(app, browser, live_server)
+    yield made
+    made.close()
