@@ -6,7 +6,7 @@ browser's Accept-Language, then the default. Right-to-left languages flip the pa
 
 from __future__ import annotations
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from markupsafe import Markup
@@ -52,7 +52,7 @@ def language_direction(code: str) -> str:
     Arabic interface (or the reverse) keeps its own direction."""
     try:
         return "rtl" if Locale.parse(code).text_direction == "rtl" else "ltr"
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, UnknownLocaleError):
         return "ltr"
 
 

@@ -58,3 +58,4 @@ def test_course_text_markup_escapes_hostile_titles_and_codes(app):
     )
     assert str(language_attributes('en" onmouseover="x')) == ' lang="en&#34; onmouseover=&#34;x" dir="ltr"'
     assert str(language_attributes("\x00")) == ' lang="\x00" dir="ltr"'
+    assert str(language_attributes("nan")) == ' lang="nan" dir="ltr"'  # no such locale
