@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lms.authoring import services as authoring
 from lms.extensions import db
 from tests import factories
 from tests.access import all_routes, build_world
@@ -56,6 +57,11 @@ class Tour:
         self.app, self.browser, self.base = app, browser, live_server
         with app.app_context():
             self.world = build_world()
+            # Two questions, so that the quiz editor lists them one above the other.
+            authoring.save_question(
+                self.world.authored.modules[0], None, "single", "A second question of the module?",
+                [{"text": "Yes", "correct": True, "feedback": ""}, {"text": "No", "correct": False}],
+            )  # fmt: skip
             db.session.commit()
             self.candidates = [(visit, status) for visit, status in candidate_visits(self.world)]
             self.emails = {
