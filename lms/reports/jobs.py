@@ -1,4 +1,4 @@
-"""Participation downloads as jobs (lms.jobs): the suppressed CSV, the policy brief and the
+"""Participation downloads as jobs (lms.jobs): the protected CSV, the policy brief and the
 administrators' exact CSV, computed by a worker with the reports' own functions.
 
 A job keeps the request's filter arguments, not a computed filter: the worker rebuilds the form
@@ -18,10 +18,10 @@ from lms.csvexport import csv_lines
 from lms.extensions import db
 from lms.jobs.services import JobKind, JobProblem, Progress
 from lms.policy import has_role
-from lms.reports.breakdowns import PERIODS
+from lms.reports.breakdowns import IN_BRIEF, PUBLISHED
 from lms.reports.exports import CSV_HEADER, FORMATS
 from lms.reports.forms import FilterForm
-from lms.reports.participation import participation_report, published_breakdowns, report_filter, scope_of
+from lms.reports.participation import participation_report, report_filter, scope_of
 from lms.roles import Role
 
 PROBLEMS = {
@@ -37,20 +37,18 @@ def params(args: MultiDict) -> dict:
     return {"args": args.to_dict(flat=False)}
 
 
-def _report(job, *, suppressed: bool, period: str | None):
+def _report(job, *, protected: bool, breakdowns: tuple[str, ...]):
     owner = db.session.get(User, job.owner_id)
     if owner is None or not owner.active or not has_role(owner, Role.TRAINER):
         raise JobProblem("report-not-allowed")
-    if not suppressed and not has_role(owner, Role.ADMIN):
+    if not protected and not has_role(owner, Role.ADMIN):
         raise JobProblem("report-not-allowed")
     scope = scope_of(owner)
     form = FilterForm(MultiDict(job.params.get("args", {})), scope.courses)
     slug = form.course.data
     if not form.validate() or (slug and slug not in form.known_courses):
         raise JobProblem("report-filters")
-    by = form.by.data
-    breakdowns = published_breakdowns(period or (by if by in PERIODS else "year"))
-    return participation_report(report_filter(form, scope), breakdowns, suppressed=suppressed)
+    return participation_report(report_filter(form, scope), breakdowns, protected=protected)
 
 
 def _write_csv(report, out: Path) -> None:
@@ -60,22 +58,22 @@ def _write_csv(report, out: Path) -> None:
 
 
 def run_csv(job, progress: Progress, out: Path) -> dict:
-    _write_csv(_report(job, suppressed=True, period=None), out)
+    _write_csv(_report(job, protected=True, breakdowns=PUBLISHED), out)
     return {}
 
 
 def run_exact_csv(job, progress: Progress, out: Path) -> dict:
-    _write_csv(_report(job, suppressed=False, period=None), out)
+    _write_csv(_report(job, protected=False, breakdowns=PUBLISHED), out)
     return {}
 
 
 def run_brief(job, progress: Progress, out: Path) -> dict:
-    out.write_bytes(FORMATS["pdf"].render(_report(job, suppressed=True, period="year")))
+    out.write_bytes(FORMATS["pdf"].render(_report(job, protected=True, breakdowns=IN_BRIEF)))
     return {}
 
 
 CSV = JobKind(
-    "report-csv", _l("Participation data (CSV, small counts hidden)"), run_csv,
+    "report-csv", _l("Participation data (CSV, protected)"), run_csv,
     suffix=".csv", mimetype="text/csv", download_name="participation.csv", problems=PROBLEMS,
 )  # fmt: skip
 EXACT_CSV = JobKind(
@@ -83,7 +81,7 @@ EXACT_CSV = JobKind(
     suffix=".csv", mimetype="text/csv", download_name="participation-exact.csv", problems=PROBLEMS,
 )  # fmt: skip
 BRIEF = JobKind(
-    "report-brief", _l("Policy brief (PDF, small counts hidden)"), run_brief,
+    "report-brief", _l("Policy brief (PDF, protected)"), run_brief,
     suffix=".pdf", mimetype="application/pdf", download_name="policy-brief.pdf", problems=PROBLEMS,
 )  # fmt: skip
 KINDS = {"csv": CSV, "brief": BRIEF, "exact": EXACT_CSV}

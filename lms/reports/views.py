@@ -150,11 +150,11 @@ def download_exact_csv():
 @bp.post("/reports/participation/export/<any(csv, brief, exact):kind>")
 @trainer_required
 def export(kind: str):
-    """Prepare a download as a job (lms.jobs) and show its page: the suppressed CSV, the brief,
+    """Prepare a download as a job (lms.jobs) and show its page: the protected CSV, the brief,
     or (administrators only, written to the audit log now) the exact CSV."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    report_filter_, _breakdowns, _form_ = _download_filter()
+    report_filter_, _form_ = _download_filter()
     if kind == "exact":
         if not has_role(current_user, Role.ADMIN):
             abort(403)

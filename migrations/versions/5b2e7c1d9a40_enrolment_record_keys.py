@@ -3,7 +3,7 @@
 Every enrolment gets a permanent random key in [0, 1,000,000); existing rows get one here.
 
 Revision ID: 5b2e7c1d9a40
-Revises: 8775e7c5a3b9
+Revises: c63024bcebc1
 Create Date: 2026-12-02 00:50:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5b2e7c1d9a40"
-down_revision = "8775e7c5a3b9"
+down_revision = "c63024bcebc1"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """jobs: state, progress and result file of exports and imports, for the person who started them
 
 Revision ID: c63024bcebc1
-Revises: ebd0d59b735a
+Revises: a7c3e1f2b9d4
 Create Date: 2026-12-02 01:02:20.663446
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c63024bcebc1'
-down_revision = 'ebd0d59b735a'
+down_revision = 'a7c3e1f2b9d4'
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""Participation downloads as jobs: the same suppressed CSV, brief and exact CSV as the direct
+"""Participation downloads as jobs: the same protected CSV, brief and exact CSV as the direct
 downloads, computed by the task with the owner's scope as it stands when it runs."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def csv_rows(data: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
-def test_the_suppressed_csv_as_a_job_matches_the_direct_download(db, course, make_user, login):
+def test_the_protected_csv_as_a_job_matches_the_direct_download(db, course, make_user, login):
     populate(db, course)
     client = login(make_user(role=Role.ADMIN))
     job_page = start(client, "/reports/participation/export/csv?country=UG")
