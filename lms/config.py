@@ -46,7 +46,7 @@ def defaults(instance_path: Path) -> dict:
         "SITE_NAME": "ICT in Higher Education Learning Platform",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'lms.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {},
-        "DATABASE_PRE_PING": True,
+        "DATABASE_PING_IDLE": 10,
         "DATABASE_CONNECT_TIMEOUT": 5,
         "SQLITE_BUSY_TIMEOUT": 10,
         "COURSES_DIR": str(paths.shipped("courses")),
@@ -99,6 +99,23 @@ def defaults(instance_path: Path) -> dict:
         },
         "EXPORTS_DIR": str(instance_path / "exports"),
         "EXPORT_RETENTION_DAYS": 7,
+        # Responses compressed when the browser accepts it (Flask-Compress): text only, never
+        # PDFs, images or archives, which are compressed already.
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/plain",
+            "text/csv",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/ld+json",
+            "image/svg+xml",
+        ],
+        "COMPRESS_MIN_SIZE": 500,
+        # Streamed bodies (static files, exports) go as they are: Flask-Compress would wrap the
+        # file in a generator that nobody closes. Static files are cached for a year anyway.
+        "COMPRESS_STREAMS": False,
     }
 
 
@@ -228,12 +245,13 @@ def database_uri(url: str) -> str:
 
 def engine_options(cfg) -> dict:
     """SQLAlchemy engine options from the database settings; explicit SQLALCHEMY_ENGINE_OPTIONS
-    win. DATABASE_PRE_PING tests each pooled connection at checkout (one round trip), so a
-    restarted server costs no failed request; DATABASE_CONNECT_TIMEOUT bounds how long a worker
+    win. DATABASE_CONNECT_TIMEOUT bounds how long a worker
     waits for a PostgreSQL server that does not answer (an unreachable host would otherwise hold
     it for minutes, until the operating system gives up)."""
     options = dict(cfg["SQLALCHEMY_ENGINE_OPTIONS"] or {})
-    options.setdefault("pool_pre_ping", _truthy(cfg["DATABASE_PRE_PING"]))
+    # Pooled connections are tested by lms.database only after DATABASE_PING_IDLE seconds
+    # unused, not on every checkout (pool_pre_ping cost a round trip per request).
+    options.setdefault("pool_recycle", 3600)
     if cfg["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         connect_args = dict(options.get("connect_args") or {})
         connect_args.setdefault("connect_timeout", int(cfg["DATABASE_CONNECT_TIMEOUT"]))

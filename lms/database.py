@@ -6,8 +6,10 @@ longer than the busy timeout, every pooled connection busy) each request that ne
 an outage starts, a reminder at most once a minute while it lasts and a line when the database
 answers again, instead of a traceback per request. Nothing has to be restarted afterwards: a
 failed connection is discarded by SQLAlchemy's pool, which invalidates every connection made
-before a disconnect, and `DATABASE_PRE_PING` (on by default) checks each pooled connection at
-checkout, so the first requests after a restart do not meet dead connections.
+before a disconnect. A pooled connection left unused for `DATABASE_PING_IDLE` seconds is tested
+with a round trip before it is handed out (a dead one is replaced), so a worker that was idle
+during a restart does not meet a dead connection; a busy one reuses its connection without the
+round trip that `pool_pre_ping` would add to every request.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from pathlib import Path
 
 from flask import Flask, current_app, request
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, event
+from sqlalchemy import Insert, Select, event
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 
 from lms.extensions import db
@@ -50,10 +53,37 @@ def init_app(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", lambda connection, record: _sqlite_pragmas(connection, busy_ms))
+        else:
+            _ping_when_idle(engine, app.config["DATABASE_PING_IDLE"])
         outage = app.extensions["database_outage"] = Outage()
         event.listen(engine, "after_cursor_execute", lambda *_: outage.worked())
     # Registered after Flask-SQLAlchemy's teardown, so it runs first (Flask runs them in reverse).
     app.teardown_appcontext(_end_session)
+
+
+def _ping_when_idle(engine: Engine, setting) -> None:
+    """Test a pooled connection before use when it has been idle for `setting` seconds (0: at
+    every checkout, as `pool_pre_ping`; empty or "off": never). A failed test raises
+    InvalidatePoolError: the pool then discards every connection made before it (they went down
+    with the server) and makes a new one."""
+    if setting is None or setting is False or str(setting).strip().lower() in {"", "off", "false", "none"}:
+        return
+    idle = float(setting)
+
+    def checked_in(_dbapi_connection, record) -> None:
+        record.info["lms_idle_since"] = time.monotonic()
+
+    def checked_out(dbapi_connection, record, _proxy) -> None:
+        since = record.info.get("lms_idle_since")
+        if since is None or time.monotonic() - since < idle:  # new, or in use a moment ago
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise sa_exc.InvalidatePoolError(describe(error)) from error
+
+    event.listen(engine, "checkin", checked_in)
+    event.listen(engine, "checkout", checked_out)
 
 
 def _create_sqlite_file(uri: str) -> None:
@@ -89,6 +119,19 @@ def contains_pattern(text: str) -> str:
     """A LIKE pattern matching `text` anywhere, with its own % and _ taken literally.
     Use with `escape="\\"`."""
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def insert_unless_present(model) -> Insert:
+    """`INSERT ... ON CONFLICT DO NOTHING` for `model`'s table on either database: a row that a
+    concurrent request inserted first (same unique key) is kept and this insert does nothing,
+    where a plain INSERT would fail the request at commit. Both databases wait for the other
+    transaction to finish before deciding."""
+    dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(model).on_conflict_do_nothing()
+    raise NotImplementedError(f"insert_unless_present on {dialect}")
 
 
 def paginate(query: Select, per_page: int) -> Pagination:

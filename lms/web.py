@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.security import safe_join
 
 from lms import database, policy, unit_of_work
 from lms.errors import DomainError
-from lms.extensions import db
+from lms.extensions import compress, db
 from lms.i18n import LANGUAGE_COOKIE
 from lms.policy import has_role, public
 from lms.roles import Role
@@ -137,7 +140,54 @@ def health():
     return {"status": "ok"}
 
 
+# --- static files and compression -------------------------------------------------------------
+
+STATIC_MAX_AGE = 365 * 24 * 60 * 60  # a fingerprinted URL names one content forever
+_fingerprints: dict[str, tuple[float, str]] = {}  # path -> (modification time, fingerprint)
+
+
+def static_fingerprint(filename: str) -> str | None:
+    """The first 12 hex digits of the SHA-256 of a static file (None if there is none), kept
+    until the file changes. `url_for("static", ...)` adds it as `?v=`, so a new version of a
+    file has a new URL and browsers may keep the old one for a year without asking."""
+    path = safe_join(current_app.static_folder, filename)
+    try:
+        modified = os.stat(path).st_mtime if path else None
+    except OSError:
+        return None
+    if modified is None:
+        return None
+    known = _fingerprints.get(path)
+    if known is None or known[0] != modified:
+        with open(path, "rb") as file:
+            known = _fingerprints[path] = (modified, hashlib.sha256(file.read()).hexdigest()[:12])
+    return known[1]
+
+
+def _fingerprint_static_urls(endpoint: str, values: dict) -> None:
+    if endpoint == "static" and "filename" in values and "v" not in values:
+        fingerprint = static_fingerprint(values["filename"])
+        if fingerprint:
+            values["v"] = fingerprint
+
+
+def _cache_static_files(response: Response) -> Response:
+    """A static file asked for by its current fingerprint may be kept for a year untouched; any
+    other request for it (no or an old fingerprint) revalidates, as before."""
+    if request.endpoint == "static" and response.status_code == 200:
+        filename = (request.view_args or {}).get("filename", "")
+        if request.args.get("v") and request.args["v"] == static_fingerprint(filename):
+            response.cache_control.public = True
+            response.cache_control.max_age = STATIC_MAX_AGE
+            response.cache_control.immutable = True
+            response.cache_control.no_cache = None
+    return response
+
+
 def init_app(app: Flask) -> None:
     policy.init_app(app)
     app.register_blueprint(bp)
     app.jinja_env.globals["main_navigation"] = main_navigation
+    app.url_defaults(_fingerprint_static_urls)
+    app.after_request(_cache_static_files)
+    compress.init_app(app)  # gzip, Brotli or zstd for text of 500 bytes or more

@@ -60,7 +60,7 @@ def test_unknown_page_gets_a_styled_404(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
-    assert 'href="/static/css/site.css"' in response.get_data(as_text=True)
+    assert 'href="/static/css/site.css?v=' in response.get_data(as_text=True)
 
 
 def test_login_is_rate_limited(make_app, make_user):

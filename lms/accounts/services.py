@@ -115,8 +115,11 @@ def _set_checked_password(user: User, password: str) -> None:
     user.set_password(password)
 
 
-# A real scrypt hash, so that checking an unknown email costs as much as a known one.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
+@cache
+def _dummy_hash() -> str:
+    """A real scrypt hash, so that checking an unknown email costs as much as a known one. Made
+    on first use, not at import: each worker would otherwise spend its start-up on it."""
+    return generate_password_hash("not-a-real-password", method="scrypt")
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -124,7 +127,7 @@ def authenticate(email: str, password: str) -> User | None:
     email exists, so the answer does not reveal who has an account."""
     user = find_by_email(email or "")
     if user is None or not user.has_usable_password:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         return None
     return user if user.check_password(password or "") else None
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from lms.accounts.models import User
 from lms.columns import utcnow
 from lms.courses.models import Course
+from lms.database import insert_unless_present
 from lms.enrolment.models import Enrolment, EnrolmentSource
 from lms.errors import DomainError
 from lms.extensions import db
@@ -39,14 +40,22 @@ def enrol(user: User, course: Course, *, key: str | None = None, today: date | N
             (key or "").strip().encode(), course.enrolment_key.encode()
         ):
             raise EnrolmentError(_("The enrolment key is not correct."))
-    enrolment = enrolment_for(user.id, course.id)
-    if enrolment is None:
-        enrolment = Enrolment(user_id=user.id, course_id=course.id, source=source, enrolled_at=utcnow())
-        db.session.add(enrolment)
-    elif not enrolment.active:
+    enrolment = enrolment_for(user.id, course.id) or _new_enrolment(user, course, source)
+    if not enrolment.active:
         enrolment.rejoin()
     db.session.flush()
     return enrolment
+
+
+def _new_enrolment(user: User, course: Course, source: EnrolmentSource) -> Enrolment:
+    """Insert the enrolment unless the same person's other request (a double click, two tabs)
+    inserted it meanwhile; either way the row is the answer, so neither request fails."""
+    db.session.execute(
+        insert_unless_present(Enrolment).values(
+            user_id=user.id, course_id=course.id, source=source, enrolled_at=utcnow()
+        )
+    )
+    return enrolment_for(user.id, course.id)
 
 
 def leave(enrolment: Enrolment) -> None:

@@ -59,3 +59,42 @@ def test_enrol_without_csrf_token_is_refused(client, db, login, make_user):
     login(make_user())
     assert client.post("/courses/open/enrol").status_code == 400
     assert enrolments(db) == 0
+
+
+def test_two_enrol_requests_at_once_both_land_on_the_course(app, client, db, login, make_user, monkeypatch):
+    """A double click: both requests look for an enrolment before either has inserted one. The
+    second insert waits for the first and then does nothing, instead of a 409 page."""
+    import threading
+
+    from lms.enrolment import services
+
+    factories.make_course("open")
+    db.session.commit()
+    login(make_user())
+    token = client.csrf_token()
+    cookie = client.get_cookie("session")
+    real_lookup = services.enrolment_for
+    both_looked = threading.Barrier(2, timeout=10)
+
+    def lookup_then_wait(user_id, course_id):
+        found = real_lookup(user_id, course_id)
+        if threading.current_thread().name.startswith("click"):
+            threading.current_thread().name = "done"  # wait once, at the first lookup
+            both_looked.wait()
+        return found
+
+    monkeypatch.setattr(services, "enrolment_for", lookup_then_wait)
+    statuses = []
+
+    def click():
+        other = app.test_client()
+        other.set_cookie("session", cookie.value)
+        statuses.append(other.post("/courses/open/enrol", data={"csrf_token": token}).status_code)
+
+    clicks = [threading.Thread(target=click, name=f"click-{n}") for n in range(2)]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join()
+    assert statuses == [302, 302]
+    assert enrolments(db) == 1

@@ -197,7 +197,7 @@ def test_postgresql_outage_gets_503_pages_and_service_resumes_by_itself(postgres
     assert after and {a.status for a in after} == {200}, "service did not resume without a restart"
 
     page = next(a for a in during if a.path == "/courses").body
-    assert TITLES["en"] in page and 'href="/static/css/site.css"' in page
+    assert TITLES["en"] in page and 'href="/static/css/site.css?v=' in page
     assert json.loads(next(a for a in during if a.path == "/healthz").body) == {"status": "unavailable"}
     for language, answer in translated.items():
         assert answer.status == 503 and TITLES[language] in answer.body, language
@@ -237,15 +237,16 @@ def test_pages_that_need_no_database_keep_working_during_an_outage(postgres, tmp
 # --- PostgreSQL in-process: the pool after a restart, a server that does not answer -----------
 
 
-@pytest.mark.parametrize(("pre_ping", "first"), [(True, 200), (False, 503)])
+@pytest.mark.parametrize(("ping_idle", "first"), [(0, 200), ("off", 503)])
 def test_after_a_restart_stale_pooled_connections_cost_at_most_one_503(
-    postgres, tmp_path_factory, make_app, caplog, pre_ping, first
+    postgres, tmp_path_factory, make_app, caplog, ping_idle, first
 ):
-    """With DATABASE_PRE_PING (the default) no request meets a dead pooled connection. Without it
-    the first request after a restart fails on one (a 503, never a 500) and SQLAlchemy then
-    discards every connection made before the disconnect, so the next request works."""
+    """A connection idle for DATABASE_PING_IDLE seconds (here 0: any) is tested before use, so no
+    request meets a dead pooled connection. Without the test the first request after a restart
+    fails on one (a 503, never a 500) and SQLAlchemy then discards every connection made before
+    the disconnect, so the next request works."""
     seed(postgres.url, tmp_path_factory)
-    app = make_app(SQLALCHEMY_DATABASE_URI=postgres.url, DATABASE_PRE_PING=pre_ping)
+    app = make_app(SQLALCHEMY_DATABASE_URI=postgres.url, DATABASE_PING_IDLE=ping_idle)
     client = app.test_client()
     assert client.get("/courses").status_code == 200  # a connection now waits in the pool
     postgres.stop()
@@ -253,6 +254,23 @@ def test_after_a_restart_stale_pooled_connections_cost_at_most_one_503(
     statuses = [client.get("/courses").status_code for _ in range(4)]
     assert statuses == [first, 200, 200, 200]
     assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_a_connection_in_use_a_moment_ago_costs_no_extra_round_trip(
+    postgres, tmp_path_factory, make_app, monkeypatch
+):
+    """Requests that follow each other reuse the pooled connection without testing it first
+    (pool_pre_ping added a round trip to every request); only an idle one is tested."""
+    seed(postgres.url, tmp_path_factory)
+    app = make_app(SQLALCHEMY_DATABASE_URI=postgres.url)  # DATABASE_PING_IDLE: the default
+    with app.app_context():
+        dialect = _db.engine.dialect
+    pings = []
+    real_ping = dialect.do_ping
+    monkeypatch.setattr(dialect, "do_ping", lambda connection: pings.append(1) or real_ping(connection))
+    client = app.test_client()
+    assert [client.get("/courses").status_code for _ in range(5)] == [200] * 5
+    assert pings == []
 
 
 def test_a_server_that_does_not_answer_gets_a_503_within_the_connect_timeout(make_app, caplog):
