@@ -22,8 +22,14 @@ def add_course_page_context(provider: Callable) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from sqlalchemy import event
+
     from lms.courses import views  # noqa: F401  (here, not above: views register routes on bp)
+    from lms.courses.outline import touch_changed_courses
+    from lms.extensions import db
 
     app.register_blueprint(bp)
+    if not event.contains(db.session, "before_flush", touch_changed_courses):
+        event.listen(db.session, "before_flush", touch_changed_courses)
     app.jinja_env.globals.update(audience_labels=AUDIENCE_LABELS, rule_labels=RULE_LABELS)
     add_navigation("courses.catalogue", _l("Courses"))

@@ -36,6 +36,9 @@ def catalogue_languages() -> list[str]:
 
 
 def course_by_slug(slug: str, *, with_structure: bool = False) -> Course | None:
+    """The course row. Pages read its structure from `lms.courses.outline.outline_of` (plain
+    data, cached); `with_structure` loads the ORM objects for code that changes or exports them.
+    """
     query = select(Course).where(Course.slug == slug)
     if with_structure:
         # Lesson texts are large and a page shows at most one: they load only when read.
@@ -46,6 +49,11 @@ def course_by_slug(slug: str, *, with_structure: bool = False) -> Course | None:
             selectinload(Course.modules).selectinload(Module.quiz),
         )
     return db.session.execute(query).scalar_one_or_none()
+
+
+def lesson_html(lesson_id: int) -> str:
+    """A lesson's sanitised HTML, the one large column a lesson page reads."""
+    return db.session.execute(select(Lesson.body_html).where(Lesson.id == lesson_id)).scalar_one()
 
 
 def is_trainer_of(user_id: int, course_id: int) -> bool:

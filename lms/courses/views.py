@@ -10,6 +10,7 @@ from flask_login import current_user
 from lms.courses import COURSE_PAGE_CONTEXT, bp, queries
 from lms.courses.access import can_see_course, teaches
 from lms.courses.models import Audience
+from lms.courses.outline import outline_of
 from lms.database import paginate
 from lms.forms import ActionForm
 from lms.policy import public
@@ -39,7 +40,7 @@ def catalogue():
 @bp.get("/courses/<slug>")
 @public
 def course(slug: str):
-    course = queries.course_by_slug(slug, with_structure=True)
+    course = queries.course_by_slug(slug)
     if course is None or not can_see_course(current_user, course):
         abort(404)
     context = {}
@@ -48,6 +49,7 @@ def course(slug: str):
     return render_template(
         "courses/course.html",
         course=course,
+        outline=outline_of(course),
         action_form=ActionForm(),
         enrolment_open=course.enrolment_open(date.today()),
         teaches=teaches(current_user, course),

@@ -21,9 +21,9 @@ def can_study(user, course, enrolment) -> bool:
 
 
 def course_for_study(slug: str):
-    """(course with its structure, the learner's enrolment or None, may they study it).
-    Aborts 404 for unknown or hidden courses."""
-    course = course_by_slug(slug, with_structure=True)
+    """(course, the learner's enrolment or None, may they study it). The structure comes from
+    `lms.courses.outline.outline_of(course)`. Aborts 404 for unknown or hidden courses."""
+    course = course_by_slug(slug)
     if course is None or not can_see_course(current_user, course):
         abort(404)
     enrolment = enrolment_for(current_user.id, course.id)

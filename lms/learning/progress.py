@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, literal, select, union_all
 
-from lms.courses.models import Course, Lesson
+from lms.courses.models import CompletionRule, Course, Lesson
+from lms.courses.outline import Outline, OutlineLesson, OutlineQuiz, outline_of
 from lms.extensions import db
 from lms.learning.models import LessonCompletion
 from lms.quizzes.models import Quiz, QuizAttempt
@@ -32,58 +33,52 @@ class Tally:
 
 @dataclass
 class CourseProgress:
-    course: Course
+    outline: Outline
+    rule: CompletionRule
     completed_lessons: set[int]
     passed_quizzes: set[int]
     overall: Tally
     modules: dict[int, Tally] = field(default_factory=dict)
 
-    def next_lesson(self, after: Lesson | None = None) -> Lesson | None:
+    def next_lesson(self, after: OutlineLesson | None = None) -> OutlineLesson | None:
         """The first lesson not yet completed (after `after`, wrapping round), if any."""
-        lessons = self.course.lessons
-        if after is not None and after in lessons:
-            start = lessons.index(after) + 1
+        lessons = self.outline.lessons
+        if after is not None and after.id in {lesson.id for lesson in lessons}:
+            start = self.outline.index(after) + 1
             lessons = lessons[start:] + lessons[:start]
         return next((lesson for lesson in lessons if lesson.id not in self.completed_lessons), None)
 
-    def next_quiz(self) -> Quiz | None:
-        rule = self.course.completion_rule
-        if not rule.counts_quizzes:
+    def next_quiz(self) -> OutlineQuiz | None:
+        if not self.rule.counts_quizzes:
             return None
-        return next((quiz for quiz in self.course.quizzes if quiz.id not in self.passed_quizzes), None)
+        return next((quiz for quiz in self.outline.quizzes if quiz.id not in self.passed_quizzes), None)
 
 
-def completed_lesson_ids(user_id: int, course_id: int) -> set[int]:
-    return set(
-        db.session.execute(
-            select(LessonCompletion.lesson_id).where(
-                LessonCompletion.user_id == user_id, LessonCompletion.course_id == course_id
-            )
-        ).scalars()
+def done_items(user_id: int, course_id: int) -> tuple[set[int], set[int]]:
+    """(completed lesson ids, passed quiz ids) of a learner in a course, in one statement."""
+    lessons = select(literal("lesson").label("kind"), LessonCompletion.lesson_id.label("id")).where(
+        LessonCompletion.user_id == user_id, LessonCompletion.course_id == course_id
     )
-
-
-def passed_quiz_ids(user_id: int, course_id: int) -> set[int]:
-    return set(
-        db.session.execute(
-            select(QuizAttempt.quiz_id)
-            .where(
-                QuizAttempt.user_id == user_id,
-                QuizAttempt.course_id == course_id,
-                QuizAttempt.passed.is_(True),
-            )
-            .distinct()
-        ).scalars()
+    quizzes = (
+        select(literal("quiz").label("kind"), QuizAttempt.quiz_id.label("id"))
+        .where(
+            QuizAttempt.user_id == user_id, QuizAttempt.course_id == course_id, QuizAttempt.passed.is_(True)
+        )
+        .distinct()
     )
+    completed, passed = set(), set()
+    for kind, item_id in db.session.execute(union_all(lessons, quizzes)):
+        (completed if kind == "lesson" else passed).add(item_id)
+    return completed, passed
 
 
-def course_progress(course: Course, user_id: int) -> CourseProgress:
-    """Needs `course` loaded with its modules, lessons and quizzes (two more queries here)."""
-    lessons_done = completed_lesson_ids(user_id, course.id)
-    quizzes_passed = passed_quiz_ids(user_id, course.id)
+def course_progress(course: Course, user_id: int, outline: Outline | None = None) -> CourseProgress:
+    """One query, plus the outline's when it is not cached (pass it if the caller has it)."""
+    outline = outline or outline_of(course)
+    lessons_done, quizzes_passed = done_items(user_id, course.id)
     rule = course.completion_rule
-    progress = CourseProgress(course, lessons_done, quizzes_passed, Tally())
-    for module in course.modules:
+    progress = CourseProgress(outline, rule, lessons_done, quizzes_passed, Tally())
+    for module in outline.modules:
         tally = Tally()
         if rule.counts_lessons:
             tally.total += len(module.lessons)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.columns import utcnow
 from lms.courses.models import Course, Lesson
+from lms.courses.outline import OutlineLesson
 from lms.enrolment.models import Enrolment
 from lms.enrolment.services import record_activity
 from lms.extensions import db
@@ -17,7 +18,7 @@ from lms.learning.models import LessonCompletion
 from lms.learning.progress import CourseProgress, course_progress
 
 
-def complete_lesson(user_id: int, lesson: Lesson) -> bool:
+def complete_lesson(user_id: int, lesson: Lesson | OutlineLesson) -> bool:
     """Record the lesson as completed; True if it was not already. Safe to repeat."""
     exists = db.session.get(LessonCompletion, (user_id, lesson.id))
     if exists is not None:
@@ -40,10 +41,10 @@ class LessonDone:
 
 
 def mark_lesson_complete(
-    user_id: int, lesson: Lesson, enrolment: Enrolment | None, course: Course
+    user_id: int, lesson: Lesson | OutlineLesson, enrolment: Enrolment | None, course: Course
 ) -> LessonDone:
     """Record the lesson as done (safe to repeat), note the activity and complete the course if
-    its rule is now met. `course` is loaded with its structure."""
+    its rule is now met."""
     complete_lesson(user_id, lesson)
     progress = course_progress(course, user_id)
     return LessonDone(progress, progress_made(enrolment, course, lesson.id, progress))

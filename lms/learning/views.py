@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.courses.models import Course
+from lms.courses.outline import Outline, OutlineLesson, OutlineModule, outline_of
+from lms.courses.queries import lesson_html
 from lms.enrolment.access import course_for_study, offer_enrolment
 from lms.enrolment.forms import EnrolForm
 from lms.enrolment.models import Enrolment, EnrolmentStatus
@@ -20,35 +25,67 @@ from lms.learning.progress import course_progress, progress_by_course
 from lms.policy import login_required
 
 
-def _lesson_in(course, lesson_slug: str):
-    lesson = next((lesson for lesson in course.lessons if lesson.slug == lesson_slug), None)
+def _lesson_in(outline: Outline, lesson_slug: str) -> OutlineLesson:
+    lesson = outline.lesson(lesson_slug)
     if lesson is None:
         abort(404)
     return lesson
+
+
+# In a course of more lessons than this, a collapsed module of the lesson page's outline links
+# to its first lesson instead of listing all of them: the page stays small (issue 14: 40 KB for
+# 500 lessons) and takes as long as a small course's.
+LISTED_LESSONS = 150
+
+
+def collapsed_module(outline: Outline, module: OutlineModule) -> Markup:
+    """The inside of a module's <details> in the lesson page's outline: its lessons (and quiz) as
+    links relative to the lesson page. The same for every learner and language, so it is made
+    once per course version."""
+    key = ("collapsed", module.id)
+    fragment = outline.memo.get(key)
+    if fragment is None:
+        lessons = module.lessons
+        if len(outline.lessons) > LISTED_LESSONS:
+            lessons = lessons[:1]
+        items = [
+            Markup('<li><a href="{}">{}</a></li>').format(lesson.slug, lesson.title) for lesson in lessons
+        ]
+        if len(lessons) < len(module.lessons):
+            items.append(Markup("<li>…</li>"))
+        if module.quiz is not None:
+            items.append(
+                Markup('<li><a href="../quizzes/{}">{}</a></li>').format(module.slug, module.quiz.title)
+            )
+        fragment = outline.memo[key] = Markup("<ol>{}</ol>").format(Markup("").join(items))
+    return fragment
 
 
 @bp.get("/courses/<slug>/lessons/<lesson_slug>")
 @login_required
 def lesson(slug: str, lesson_slug: str):
     course, enrolment, allowed = course_for_study(slug)
-    lesson = _lesson_in(course, lesson_slug)
+    outline = outline_of(course)
+    lesson = _lesson_in(outline, lesson_slug)
     if not allowed:
         return offer_enrolment(course)
-    progress = course_progress(course, current_user.id)
-    lessons = course.lessons
-    index = lessons.index(lesson)
+    progress = course_progress(course, current_user.id, outline)
+    module = outline.module_of(lesson)
+    following = outline.next(lesson)
     page = render_template(
         "learning/lesson.html",
         course=course,
+        outline=outline,
+        module=module,
         lesson=lesson,
+        body=lesson_html(lesson.id),
         progress=progress,
-        previous=lessons[index - 1] if index > 0 else None,
-        next=lessons[index + 1] if index + 1 < len(lessons) else None,
-        module_quiz=lesson.module.quiz
-        if index + 1 == len(lessons) or lessons[index + 1].module_id != lesson.module_id
-        else None,
+        previous=outline.previous(lesson),
+        next=following,
+        module_quiz=module.quiz if following is None or following.module_id != lesson.module_id else None,
         form=ActionForm(),
         done=lesson.id in progress.completed_lessons,
+        other_module=partial(collapsed_module, outline),
     )
     if enrolment is not None and enrolment.active:
         record_activity(enrolment, lesson.id)
@@ -59,7 +96,8 @@ def lesson(slug: str, lesson_slug: str):
 @login_required
 def complete(slug: str, lesson_slug: str):
     course, enrolment, allowed = course_for_study(slug)
-    lesson = _lesson_in(course, lesson_slug)
+    outline = outline_of(course)
+    lesson = _lesson_in(outline, lesson_slug)
     if not allowed:
         return offer_enrolment(course)
     if not ActionForm().validate_on_submit():
@@ -69,16 +107,16 @@ def complete(slug: str, lesson_slug: str):
         flash(_("Congratulations! You have completed this course."), "success")
         return redirect(url_for("courses.course", slug=slug))
     progress = done.progress
-    if lesson.module.quiz is not None and lesson.module.quiz.id not in progress.passed_quizzes:
-        last_of_module = lesson.module.lessons[-1] == lesson
-        if last_of_module:
-            return redirect(url_for("quizzes.quiz", slug=slug, module_slug=lesson.module.slug))
+    module = outline.module_of(lesson)
+    last_of_module = module.lessons[-1].id == lesson.id
+    if last_of_module and module.quiz is not None and module.quiz.id not in progress.passed_quizzes:
+        return redirect(url_for("quizzes.quiz", slug=slug, module_slug=module.slug))
     upcoming = progress.next_lesson(after=lesson)
     if upcoming is not None:
         return redirect(url_for("learning.lesson", slug=slug, lesson_slug=upcoming.slug))
     quiz = progress.next_quiz()
     if quiz is not None:
-        return redirect(url_for("quizzes.quiz", slug=slug, module_slug=quiz.module.slug))
+        return redirect(url_for("quizzes.quiz", slug=slug, module_slug=quiz.module_slug))
     return redirect(url_for("courses.course", slug=slug))
 
 
@@ -89,11 +127,14 @@ def resume(slug: str):
     course, enrolment, allowed = course_for_study(slug)
     if not allowed:
         return offer_enrolment(course)
-    lessons = course.lessons
+    outline = outline_of(course)
+    lessons = outline.lessons
     if enrolment is not None and enrolment.last_lesson_id is not None:
         target = next((lesson for lesson in lessons if lesson.id == enrolment.last_lesson_id), None)
     else:
-        target = course_progress(course, current_user.id).next_lesson() or (lessons[0] if lessons else None)
+        target = course_progress(course, current_user.id, outline).next_lesson() or (
+            lessons[0] if lessons else None
+        )
     if target is None:
         return redirect(url_for("courses.course", slug=slug))
     return redirect(url_for("learning.lesson", slug=slug, lesson_slug=target.slug))

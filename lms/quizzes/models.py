@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.columns import enum_column, utcnow
 from lms.courses.models import Module
+from lms.courses.outline import OUTLINE_MODELS
 from lms.extensions import db
 
 
@@ -46,6 +47,9 @@ class Quiz(db.Model):
         if not self.max_attempts:
             return None
         return max(self.max_attempts - used, 0)
+
+
+OUTLINE_MODELS.add(Quiz)  # its title is in the outline: a change makes a new outline version
 
 
 class Question(db.Model):

@@ -42,6 +42,12 @@ class QuizStanding:
     best_score: float | None
     passed: bool
 
+    @classmethod
+    def of(cls, attempts: list[QuizAttempt]) -> QuizStanding:
+        """The standing from the learner's attempts, for a page that lists them anyway."""
+        scores = [attempt.score for attempt in attempts]
+        return cls(len(attempts), max(scores) if scores else None, any(a.passed for a in attempts))
+
 
 def standing(quiz: Quiz, user_id: int) -> QuizStanding:
     used, best, passed = db.session.execute(

@@ -6,9 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from lms import unit_of_work
+from lms.courses.outline import outline_of
 from lms.enrolment.access import course_for_study, offer_enrolment
 from lms.errors import abort_with
 from lms.extensions import db
@@ -22,14 +23,20 @@ from lms.quizzes.models import Question, Quiz
 
 
 def _quiz(course, module_slug: str) -> Quiz:
-    module = next((module for module in course.modules if module.slug == module_slug), None)
+    """The module's quiz with its questions and options, in one statement (a quiz is a few
+    questions of a few options each)."""
+    module = outline_of(course).module(module_slug)
     if module is None or module.quiz is None:
         abort(404)
-    return db.session.execute(
-        select(Quiz)
-        .where(Quiz.id == module.quiz.id)
-        .options(selectinload(Quiz.questions).selectinload(Question.options))
-    ).scalar_one()
+    return (
+        db.session.execute(
+            select(Quiz)
+            .where(Quiz.id == module.quiz.id)
+            .options(joinedload(Quiz.module), joinedload(Quiz.questions).joinedload(Question.options))
+        )
+        .unique()
+        .scalar_one()
+    )
 
 
 @bp.get("/courses/<slug>/quizzes/<module_slug>")
@@ -39,14 +46,15 @@ def quiz(slug: str, module_slug: str):
     quiz = _quiz(course, module_slug)
     if not allowed:
         return offer_enrolment(course)
-    standing = services.standing(quiz, current_user.id)
+    attempts = services.attempts(quiz, current_user.id)
+    standing = services.QuizStanding.of(attempts)
     return render_template(
         "quizzes/quiz.html",
         course=course,
         quiz=quiz,
         standing=standing,
         attempts_left=quiz.attempts_left(standing.attempts_used),
-        attempts=services.attempts(quiz, current_user.id),
+        attempts=attempts,
         kinds=KINDS,
         form=ActionForm(),
         prefix=services.FIELD_PREFIX,
@@ -93,7 +101,7 @@ def attempt(slug: str, module_slug: str, number: int):
     shown = next((a for a in attempts if a.number == number), None)
     if shown is None:
         abort(404)
-    standing = services.standing(quiz, current_user.id)
+    standing = services.QuizStanding.of(attempts)
     left = quiz.attempts_left(standing.attempts_used)
     return render_template(
         "quizzes/attempt.html",

@@ -107,3 +107,71 @@ def test_lesson_html_is_sanitised_even_if_the_source_was_hostile(client, login, 
     html = client.get("/courses/hostile/lessons/m1-l1").get_data(as_text=True)
     body = html.split('class="lesson-body">')[1].split("</div>")[0]
     assert "<script" not in body and "onerror" not in body and "javascript:" not in body
+
+
+def outline_html(html: str) -> str:
+    return html.split('class="course-outline"', 1)[1].split("</aside>", 1)[0]
+
+
+def test_the_outline_shows_the_current_module_in_full_and_collapses_the_others(client, login, db, make_user):
+    course = factories.make_course("three", modules=3, lessons=3)
+    user = make_user()
+    factories.enrol(user, course)
+    db.session.commit()
+    login(user)
+    client.submit("/courses/three/lessons/m2-l1/complete")
+    outline = outline_html(client.get("/courses/three/lessons/m2-l2").get_data(as_text=True))
+    assert outline.count("<details>") == 2  # modules 1 and 3; no script is needed to open them
+    current = outline.split("Module 2", 1)[1].split("<details>", 1)[0]
+    assert '<a href="#lesson-title" aria-current="page"><strong>' in current
+    assert '<a href="m2-l1">' in current and "✓" in current  # done, marked in the open module
+    assert '<a href="m2-l3">' in current and '<a href="../quizzes/m2">' in current
+    first = outline.split("<details>", 1)[1].split("</details>", 1)[0]
+    assert "<summary>" in first and "Module 1" in first
+    assert '<a href="m1-l1">' in first and '<a href="m1-l3">' in first and '<a href="../quizzes/m1">' in first
+
+
+def test_relative_outline_links_lead_to_the_lessons_and_quiz(client, login, db, make_user):
+    course = factories.make_course("three", modules=2, lessons=2)
+    user = make_user()
+    factories.enrol(user, course)
+    db.session.commit()
+    login(user)
+    from urllib.parse import urljoin
+
+    page = "/courses/three/lessons/m1-l1"
+    for href in ("m2-l2", "../quizzes/m2"):
+        assert f'href="{href}"' in client.get(page).get_data(as_text=True)
+        assert client.get(urljoin(page, href)).status_code == 200, href
+
+
+def test_in_a_large_course_a_collapsed_module_links_to_its_first_lesson_only(client, login, db, make_user):
+    from lms.learning.views import LISTED_LESSONS
+
+    modules = LISTED_LESSONS // 10 + 1
+    course = factories.make_course("big", modules=modules, lessons=10, quiz=False)
+    user = make_user()
+    factories.enrol(user, course)
+    db.session.commit()
+    login(user)
+    outline = outline_html(client.get("/courses/big/lessons/m2-l5").get_data(as_text=True))
+    assert outline.count("<details>") == modules - 1
+    assert '<a href="m2-l10">' in outline  # the open module lists all its lessons
+    first = outline.split("<details>", 1)[1].split("</details>", 1)[0]
+    assert '<a href="m1-l1">' in first and "m1-l2" not in first and "…" in first
+
+
+def test_hostile_titles_in_the_outline_are_escaped(client, login, db, make_user):
+    spec = factories.course_spec("hostile", modules=2, lessons=1)
+    spec.modules[0].lessons[0].title = '<img src=x onerror="alert(1)">'
+    spec.modules[0].title = "<script>alert(1)</script>"
+    from lms.content.importer import ImportReport, apply_course
+
+    course = apply_course(spec, ImportReport())
+    user = make_user()
+    factories.enrol(user, course)
+    db.session.commit()
+    login(user)
+    outline = outline_html(client.get("/courses/hostile/lessons/m2-l1").get_data(as_text=True))
+    assert "<img" not in outline and "<script" not in outline
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in outline
