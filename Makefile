@@ -44,7 +44,12 @@ format: setup
 test: setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: db
+# Benchmarks need Locust (extra `bench`) and use Debian's wrk when installed (apt-get install wrk).
+$(VENV)/.bench-installed: setup.cfg | $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: db $(VENV)/.bench-installed
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # A source distribution and a wheel in dist/ (see README, "Installing from a wheel").
