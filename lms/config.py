@@ -46,7 +46,7 @@ def defaults(instance_path: Path) -> dict:
         "SITE_NAME": "ICT in Higher Education Learning Platform",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'lms.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {},
-        "DATABASE_PING_IDLE": 10,
+        "DATABASE_PING_IDLE": 1,
         "DATABASE_CONNECT_TIMEOUT": 5,
         "SQLITE_BUSY_TIMEOUT": 10,
         "COURSES_DIR": str(paths.shipped("courses")),

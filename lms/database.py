@@ -6,7 +6,7 @@ longer than the busy timeout, every pooled connection busy) each request that ne
 an outage starts, a reminder at most once a minute while it lasts and a line when the database
 answers again, instead of a traceback per request. Nothing has to be restarted afterwards: a
 failed connection is discarded by SQLAlchemy's pool, which invalidates every connection made
-before a disconnect. A pooled connection left unused for `DATABASE_PING_IDLE` seconds is tested
+before a disconnect. A pooled connection left unused for `DATABASE_PING_IDLE` seconds (one by default) is tested
 with a round trip before it is handed out (a dead one is replaced), so a worker that was idle
 during a restart does not meet a dead connection; a busy one reuses its connection without the
 round trip that `pool_pre_ping` would add to every request.
