@@ -51,6 +51,10 @@ class OutlineModule:
     summary: str
     lessons: tuple[OutlineLesson, ...]
     quiz: OutlineQuiz | None
+    lesson_ids: frozenset[int] = field(default=frozenset(), compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lesson_ids", frozenset(lesson.id for lesson in self.lessons))
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ def course_progress(course: Course, user_id: int, outline: Outline | None = None
         tally = Tally()
         if rule.counts_lessons:
             tally.total += len(module.lessons)
-            tally.done += sum(lesson.id in lessons_done for lesson in module.lessons)
+            tally.done += len(module.lesson_ids & lessons_done)
         if rule.counts_quizzes and module.quiz is not None:
             tally.total += 1
             tally.done += module.quiz.id in quizzes_passed

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -38,13 +36,14 @@ def _lesson_in(outline: Outline, lesson_slug: str) -> OutlineLesson:
 LISTED_LESSONS = 150
 
 
-def collapsed_module(outline: Outline, module: OutlineModule) -> Markup:
-    """The inside of a module's <details> in the lesson page's outline: its lessons (and quiz) as
-    links relative to the lesson page. The same for every learner and language, so it is made
-    once per course version."""
+def collapsed_module(outline: Outline, module: OutlineModule, percent: int) -> Markup:
+    """A module of the lesson page's outline other than the open one: a <details> whose summary
+    is its title and the learner's percentage and whose body lists its lessons (and quiz) as
+    links relative to the lesson page. All but the percentage is the same for every learner and
+    language, so it is made once per course version, in two halves."""
     key = ("collapsed", module.id)
-    fragment = outline.memo.get(key)
-    if fragment is None:
+    halves = outline.memo.get(key)
+    if halves is None:
         lessons = module.lessons
         if len(outline.lessons) > LISTED_LESSONS:
             lessons = lessons[:1]
@@ -57,8 +56,19 @@ def collapsed_module(outline: Outline, module: OutlineModule) -> Markup:
             items.append(
                 Markup('<li><a href="../quizzes/{}">{}</a></li>').format(module.slug, module.quiz.title)
             )
-        fragment = outline.memo[key] = Markup("<ol>{}</ol>").format(Markup("").join(items))
-    return fragment
+        halves = outline.memo[key] = (
+            Markup(
+                '<li><details><summary><span class="outline-module">{}</span> <span class="muted">'
+            ).format(module.title),
+            Markup("%</span></summary><ol>{}</ol></details></li>").format(Markup("").join(items)),
+        )
+    return halves[0] + str(int(percent)) + halves[1]  # Markup + str escapes the str
+
+
+def collapsed_modules(outline: Outline, progress, modules) -> Markup:
+    return Markup("\n").join(
+        collapsed_module(outline, module, progress.modules[module.id].percent) for module in modules
+    )
 
 
 @bp.get("/courses/<slug>/lessons/<lesson_slug>")
@@ -71,6 +81,7 @@ def lesson(slug: str, lesson_slug: str):
         return offer_enrolment(course)
     progress = course_progress(course, current_user.id, outline)
     module = outline.module_of(lesson)
+    place = next(n for n, item in enumerate(outline.modules) if item.id == module.id)
     following = outline.next(lesson)
     page = render_template(
         "learning/lesson.html",
@@ -85,7 +96,8 @@ def lesson(slug: str, lesson_slug: str):
         module_quiz=module.quiz if following is None or following.module_id != lesson.module_id else None,
         form=ActionForm(),
         done=lesson.id in progress.completed_lessons,
-        other_module=partial(collapsed_module, outline),
+        modules_before=collapsed_modules(outline, progress, outline.modules[:place]),
+        modules_after=collapsed_modules(outline, progress, outline.modules[place + 1 :]),
     )
     if enrolment is not None and enrolment.active:
         record_activity(enrolment, lesson.id)
