@@ -93,3 +93,14 @@ def test_a_nul_byte_in_the_fingerprint_is_refused(client):
 def test_an_unknown_static_file_is_a_404_with_no_fingerprint(client):
     assert client.get("/static/css/none.css?v=abc").status_code == 404
     assert client.get("/static/../setup.cfg").status_code == 404
+
+
+def test_pages_name_a_small_cached_icon_so_browsers_do_not_ask_for_a_missing_favicon(client):
+    page = client.get("/").get_data(as_text=True)
+    href = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page).group(1)
+    assert re.fullmatch(r"/static/img/favicon\.svg\?v=[0-9a-f]{12}", href)
+    icon = client.get(href)
+    body = icon.data
+    icon.close()
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert icon.cache_control.immutable and len(body) < 1000 and body.startswith(b"<svg")
