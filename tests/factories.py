@@ -59,7 +59,7 @@ def course_spec(
 ):
     """A CourseSpec as the file parser would produce it, with predictable slugs:
     modules m1.., lessons m1-l1.., questions q1.. (option `a` is correct, `b` is not)."""
-    from lms.content.format import CourseSpec, LessonSpec, ModuleSpec, OptionSpec, QuestionSpec, QuizSpec
+    from lms.content.tree import CourseSpec, LessonSpec, ModuleSpec, OptionSpec, QuestionSpec, QuizSpec
     from lms.courses.models import Audience, CompletionRule
     from lms.quizzes.models import QuestionKind
 

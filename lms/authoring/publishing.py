@@ -1,24 +1,25 @@
 """From draft to learners, and between drafts and ZIP archives.
 
-Publishing writes the draft as course files into a temporary folder, reads them back with
-`lms.content.format.load_tree` and applies the result with `lms.content.importer.apply_course`:
-exactly the validation and import that course files get, so a draft that breaks a rule of the
-file format cannot be published, and learners keep their progress on every lesson and question
-whose slug still exists. Each publication bumps Course.version (certificates record it).
+Publishing takes the course format's three steps (lms/content/format.py) without files: the
+draft becomes a course tree in memory (`draft_spec`, the "read" step), the format's validator
+checks it (`lms.content.validation.validate_course`, exactly the rules course files get) and
+the importer applies it (`lms.content.importer.apply_course`), so learners keep their progress
+on every lesson and question whose slug still exists. Problems are shown in the editor's words:
+by their code (EDITOR_MESSAGES), at the module, lesson or quiz they name. Each publication
+bumps Course.version (certificates record it).
 
-A ZIP import goes the same way in reverse: validate like `flask courses import`, then replace
-the draft and publish, all in the request's one transaction.
+A ZIP import reads the archive in place and validates it like `flask courses import`, then
+replaces the draft and publishes, all in the request's one unit of work.
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms import audit
@@ -31,23 +32,22 @@ from lms.content.archive import (
     ArchiveError,
     ArchiveLimits,
     course_zip,
-    lesson_file,
-    module_folder,
     read_archive,
     rewrite_image_targets,
-    write_course,
 )
-from lms.content.format import (
+from lms.content.importer import ImportReport, apply_course
+from lms.content.problems import Place, Problem, render
+from lms.content.reading import Limits
+from lms.content.tree import (
     CourseSpec,
     LessonSpec,
     ModuleSpec,
     OptionSpec,
-    Problem,
     QuestionSpec,
     QuizSpec,
-    load_tree,
+    lesson_body,
 )
-from lms.content.importer import ImportReport, apply_course
+from lms.content.validation import validate_course
 from lms.courses.access import teaches
 from lms.courses.models import Course, CourseTrainer
 from lms.extensions import db
@@ -55,7 +55,20 @@ from lms.media.services import media_dir, media_url, store_image
 from lms.quizzes.models import QuestionKind
 
 MEDIA_TARGET = re.compile(r"^/media/([0-9a-f]{64}\.(?:png|jpg|gif|webp))$")
-LESSON_HEADER_LINES = 5  # +++, title, minutes, +++, blank line
+
+_OUTSIDE = _l(
+    "the image %(target)s is not one uploaded on the Images page of this course; upload it there and paste its snippet"
+)
+# The format's problems that speak of files, said in the editor's words (the others read well
+# as they are). By code: nothing depends on the wording of a message.
+EDITOR_MESSAGES = {
+    "course.no-modules": _l("add at least one module"),
+    "module.empty": _l("add a lesson or a quiz"),
+    "lesson.no-text": _l("the lesson has no text yet"),
+    "quiz.no-questions": _l("add at least one question"),
+    "image.outside": _OUTSIDE,
+    "image.missing": _OUTSIDE,
+}
 
 
 @dataclass(frozen=True)
@@ -95,8 +108,14 @@ def _lesson_spec(lesson: DraftLesson, names: dict[str, str], used: dict[str, str
         used[name] = filename
         mapping[target] = f"images/{name}"
         images[f"images/{name}"] = path.read_bytes()
-    body = rewrite_image_targets(lesson.body, mapping)
-    return LessonSpec(slug=lesson.slug, title=lesson.title, minutes=lesson.minutes, body=body, images=images)
+    body = lesson_body(rewrite_image_targets(lesson.body, mapping))
+    return LessonSpec(slug=lesson.slug, title=_text(lesson.title), minutes=lesson.minutes, body=body,
+                      images=images)  # fmt: skip
+
+
+def _text(value: str | None) -> str:
+    """A value as the file format keeps it once read: without surrounding spaces."""
+    return (value or "").strip()
 
 
 def _quiz_spec(quiz: dict | None) -> QuizSpec | None:
@@ -106,35 +125,37 @@ def _quiz_spec(quiz: dict | None) -> QuizSpec | None:
         QuestionSpec(
             slug=question["slug"],
             kind=QuestionKind(question["kind"]),
-            prompt=question["prompt"],
+            prompt=_text(question["prompt"]),
             options=[
-                OptionSpec(o["slug"], o["text"], o["correct"], o.get("feedback", ""))
+                OptionSpec(o["slug"], _text(o["text"]), o["correct"], _text(o.get("feedback")))
                 for o in question["options"]
             ],
         )  # fmt: skip
         for question in quiz.get("questions", [])
     ]
-    return QuizSpec(title=quiz["title"], pass_mark=quiz.get("pass_mark"),
+    return QuizSpec(title=_text(quiz["title"]), pass_mark=quiz.get("pass_mark"),
                     max_attempts=quiz.get("max_attempts", 3), questions=questions)  # fmt: skip
 
 
 def draft_spec(
     draft: DraftCourse, *, version: str | None = None, published: bool | None = None
 ) -> CourseSpec:
-    """The draft as a CourseSpec in file form (images embedded), not yet validated."""
+    """The draft as a course tree in file form (images embedded, values as files would give
+    them once read), not yet validated: step one of publishing."""
     course = draft.course
     names = {image.filename: image.name for image in draft.images}
     modules = []
     for module in draft.modules:
         used: dict[str, str] = {}
         lessons = [_lesson_spec(lesson, names, used) for lesson in module.lessons]
-        modules.append(ModuleSpec(slug=module.slug, title=module.title, summary=module.summary,
+        modules.append(ModuleSpec(slug=module.slug, title=_text(module.title), summary=_text(module.summary),
                                   lessons=lessons, quiz=_quiz_spec(module.quiz)))  # fmt: skip
     return CourseSpec(
-        slug=course.slug, title=draft.title, summary=draft.summary, audience=draft.audience,
-        language=draft.language, hours=float(draft.hours), version=version or course.version,
-        outcomes=list(draft.outcomes or []), completion_rule=draft.completion_rule, pass_mark=draft.pass_mark,
-        enrolment_key=draft.enrolment_key, enrol_from=draft.enrol_from, enrol_until=draft.enrol_until,
+        slug=course.slug, title=_text(draft.title), summary=_text(draft.summary), audience=draft.audience,
+        language=_text(draft.language), hours=float(draft.hours), version=version or course.version,
+        outcomes=[_text(o) for o in draft.outcomes or []], completion_rule=draft.completion_rule,
+        pass_mark=draft.pass_mark, enrolment_key=_text(draft.enrolment_key) or None, enrol_from=draft.enrol_from,
+        enrol_until=draft.enrol_until,
         published=course.published if published is None else published, modules=modules, source_path=None,
     )  # fmt: skip
 
@@ -157,66 +178,49 @@ def next_version(current: str) -> str:
     return f"{match.group(1)}{int(match.group(2)) + 1}"
 
 
-def _labels(draft: DraftCourse) -> dict[str, str]:
-    labels = {"course.toml": _("Course details"), "": _("Course")}
-    for position, module in enumerate(draft.modules, start=1):
-        folder = module_folder(position, module.slug)
-        label = _("Module “%(title)s”", title=module.title)
-        labels[folder] = labels[f"{folder}/module.toml"] = label
-        labels[f"{folder}/quiz.toml"] = _("Quiz of module “%(title)s”", title=module.title)
-        for number, lesson in enumerate(module.lessons, start=1):
-            labels[f"{folder}/{lesson_file(number, lesson.slug)}"] = _(
-                "Lesson “%(title)s”", title=lesson.title
-            )
-    return labels
+def limits() -> Limits:
+    config = current_app.config
+    return Limits(config["MAX_LESSON_BYTES"], config["MAX_IMAGE_BYTES"])
 
 
-def _friendly() -> dict[str, str]:
-    """The file format's messages that speak of files, said in the editor's words."""
-    return {
-        "the course has no module folders (named like 01-introduction)": _("add at least one module"),
-        "the module has no lessons and no quiz": _("add a lesson or a quiz"),
-        "the lesson has no text after its header": _("the lesson has no text yet"),
-        "the quiz has no questions": _("add at least one question"),
-    }
+def _where(place: Place, draft: DraftCourse) -> str:
+    """The part of the draft a problem is in, as the editor names it."""
+    if place.module is None:
+        return _("Course details")
+    module = draft.modules[place.module - 1]
+    if place.quiz:
+        return _("Quiz of module “%(title)s”", title=module.title)
+    if place.lesson is not None:
+        return _("Lesson “%(title)s”", title=module.lessons[place.lesson - 1].title)
+    return _("Module “%(title)s”", title=module.title)
 
 
-def _explain(problems: list[Problem], root: Path, labels: dict[str, str]) -> list[PublishProblem]:
+def explain(problems: list[Problem], draft: DraftCourse) -> list[PublishProblem]:
+    """The format's problems in the editor's words and the reader's language."""
     explained = []
-    friendly = _friendly()
     for problem in problems:
-        path = problem.path.removeprefix(str(root)).removeprefix(str(root.name)).strip("/")
-        message = friendly.get(problem.message, problem.message)
-        outside = re.match(
-            r"^image '(.*)' (must be a file in this module's images/ folder|does not exist)", message
-        )
-        if outside:
-            message = _("the image %(target)s is not one uploaded on the Images page of this course; upload it "
-                        "there and paste its snippet", target=outside.group(1))  # fmt: skip
-        if path.endswith(".md") and problem.line and problem.line > LESSON_HEADER_LINES:
-            message += " " + _("(line %(n)s of the text)", n=problem.line - LESSON_HEADER_LINES)
-        explained.append(PublishProblem(labels.get(path, path or _("Course")), message))
+        message = render(problem.code, problem.params, EDITOR_MESSAGES)
+        if problem.place.text_line is not None:
+            message += " " + _("(line %(n)s of the text)", n=problem.place.text_line)
+        explained.append(PublishProblem(_where(problem.place, draft), message))
     return explained
 
 
 def check(draft: DraftCourse) -> tuple[CourseSpec | None, list[PublishProblem]]:
-    """Validate the draft exactly as course files are validated; (spec, []) when it can be published."""
-    config = current_app.config
-    with tempfile.TemporaryDirectory(prefix="lms-publish-") as temporary:
-        root = Path(temporary) / draft.course.slug
-        write_course(draft_spec(draft), root)
-        specs, problems = load_tree(root, config["MAX_LESSON_BYTES"], config["MAX_IMAGE_BYTES"])
-        if problems:
-            return None, _explain(problems, root, _labels(draft))
-    return specs[0], []
+    """Validate the draft exactly as course files are validated; (tree, []) when it can be published."""
+    spec = draft_spec(draft)
+    problems = validate_course(spec, limits())
+    if problems:
+        return None, explain(problems, draft)
+    return spec, []
 
 
 def publish(draft: DraftCourse, user: User) -> Course:
-    """Make the draft what learners see, as a new version. Raises PublishRefused with problems."""
+    """Make the draft what learners see, as a new version: read it as a tree, validate the
+    tree, apply it. Raises PublishRefused with the problems, before anything is written."""
     spec, problems = check(draft)
     if problems:
         raise PublishRefused(problems)
-    spec.source_path = None
     spec.version = next_version(draft.course.version)
     spec.published = True
     course = apply_course(spec, ImportReport(), source_path=None)
@@ -252,10 +256,10 @@ def archive_limits() -> ArchiveLimits:
 def import_archive(data: bytes, user: User) -> DraftCourse:
     """Validate a ZIP like `flask courses import`, then load it into the course's draft and
     publish it with the archive's version. Raises PublishRefused (problems) or AuthoringError."""
-    config = current_app.config
+    reading = limits()
     try:
         specs, problems = read_archive(
-            data, archive_limits(), config["MAX_LESSON_BYTES"], config["MAX_IMAGE_BYTES"]
+            data, archive_limits(), reading.max_lesson_bytes, reading.max_image_bytes
         )
     except ArchiveError as error:
         raise AuthoringError(
@@ -265,7 +269,7 @@ def import_archive(data: bytes, user: User) -> DraftCourse:
         raise PublishRefused(
             [
                 PublishProblem(
-                    f"{problem.path}:{problem.line}" if problem.line else problem.path, problem.message
+                    f"{problem.path}:{problem.line}" if problem.line else problem.path or _("Course"), problem.message
                 )
                 for problem in problems
             ],

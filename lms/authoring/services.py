@@ -17,8 +17,8 @@ from sqlalchemy import select, update
 
 from lms.accounts.models import User
 from lms.authoring.models import DraftCourse, DraftImage, DraftLesson, DraftModule, LessonRevision
-from lms.content.format import MAX_SLUG, SLUG
 from lms.content.markup import MarkupTooComplex, check_markdown, render_markdown
+from lms.content.validation import MAX_SLUG, SLUG
 from lms.courses.models import Course, CourseTrainer
 from lms.errors import DomainError
 from lms.extensions import db

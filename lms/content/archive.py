@@ -1,14 +1,15 @@
-"""Course specs to files and ZIP archives, and ZIP archives back to validated specs.
+"""Course trees to files and ZIP archives, and ZIP archives back to validated trees, in memory.
 
-Writing is the inverse of `lms.content.format.load_tree`: `write_course(spec, folder)` produces a
-tree that `load_tree` reads back into an equal spec. Authoring uses it to export a course, and to
-publish a draft through exactly the same validation and import path as files (see
+Writing is the inverse of reading: `course_files(spec)` gives the files of a course folder,
+which `read_archive` (or `load_tree`, once written to disk) reads back into an equal tree. The
+course editor exports with it; publishing a draft does not go through files at all (see
 lms/authoring/publishing.py).
 
-Reading an uploaded archive is defensive: the archive's size, number of entries and total
-uncompressed size are checked from its directory before anything is written to disk, and no
-entry may escape the folder it is extracted into (absolute paths, `..`, drive letters,
-backslashes and symbolic links are refused).
+Reading an uploaded archive is defensive and needs no disk: the archive's size, number of
+entries and total uncompressed size are checked from its directory before any entry is read;
+no entry may name a path outside the archive's folder (absolute paths, `..`, drive letters,
+backslashes, control characters) or be a symbolic link; each entry is read only when the reader
+needs it, and never past the size the reader accepts (a lesson, an image) or its declared size.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ import io
 import json
 import re
 import stat
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from lms.content.format import CourseSpec, LessonSpec, ModuleSpec, Problem, QuizSpec, load_tree
+from lms.content.problems import Place, Problem
+from lms.content.reading import ROOT, Limits, read_tree
+from lms.content.tree import CourseSpec, LessonSpec, ModuleSpec, QuizSpec
+from lms.content.validation import validate_tree
 
 # An inline Markdown image, as `lms.content.markup.image_references` finds them: group 2 is the target.
 INLINE_IMAGE = re.compile(r"(!\[[^\]]*\]\(\s*<?)([^)\s>]+)")
@@ -82,9 +85,8 @@ def _toml_lines(pairs: list[tuple[str, object]], indent: str = "") -> str:
     return "".join(f"{indent}{key} = {toml_value(value)}\n" for key, value in pairs if value is not None)
 
 
-def write_course(spec: CourseSpec, folder: Path) -> None:
-    """Write `spec` as a course folder (course.toml, NN-module folders, lessons, quizzes, images)."""
-    folder.mkdir(parents=True, exist_ok=True)
+def course_files(spec: CourseSpec) -> dict[str, bytes]:
+    """The files of `spec` as a course folder: relative POSIX path -> content."""
     head = [
         ("slug", spec.slug), ("title", spec.title), ("summary", spec.summary),
         ("audience", str(spec.audience.value) if spec.audience is not None else None),
@@ -96,32 +98,38 @@ def write_course(spec: CourseSpec, folder: Path) -> None:
         ("rule", spec.completion_rule.value if spec.completion_rule is not None else None),
         ("pass_mark", spec.pass_mark),
     ]
-    (folder / "course.toml").write_text(
-        _toml_lines(head) + "\n[completion]\n" + _toml_lines(completion), encoding="utf-8"
-    )
+    files = {"course.toml": _toml_lines(head) + "\n[completion]\n" + _toml_lines(completion)}
     for position, module in enumerate(spec.modules, start=1):
-        write_module(module, folder / module_folder(position, module.slug))
+        _module_files(module, module_folder(position, module.slug), files)
+    return {
+        name: content if isinstance(content, bytes) else content.encode("utf-8")
+        for name, content in files.items()
+    }
 
 
-def write_module(module: ModuleSpec, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "module.toml").write_text(
-        _toml_lines([("title", module.title), ("summary", module.summary)]), encoding="utf-8"
-    )
+def _module_files(module: ModuleSpec, folder: str, files: dict) -> None:
+    files[f"{folder}/module.toml"] = _toml_lines([("title", module.title), ("summary", module.summary)])
     for position, lesson in enumerate(module.lessons, start=1):
-        write_lesson(lesson, folder, lesson_file(position, lesson.slug))
+        _lesson_files(lesson, folder, lesson_file(position, lesson.slug), files)
     if module.quiz is not None:
-        (folder / "quiz.toml").write_text(quiz_toml(module.quiz), encoding="utf-8")
+        files[f"{folder}/quiz.toml"] = quiz_toml(module.quiz)
 
 
-def write_lesson(lesson: LessonSpec, module_dir: Path, name: str) -> None:
+def _lesson_files(lesson: LessonSpec, folder: str, name: str, files: dict) -> None:
     header = _toml_lines([("title", lesson.title), ("minutes", lesson.minutes)])
-    (module_dir / name).write_text(f"+++\n{header}+++\n\n{lesson.body}", encoding="utf-8")
+    files[f"{folder}/{name}"] = f"+++\n{header}+++\n\n{lesson.body}"
     for target, data in lesson.images.items():
         parts = target.split("/")
         if len(parts) == 2 and parts[0] == "images" and parts[1] not in {"", ".", ".."}:
-            (module_dir / "images").mkdir(exist_ok=True)
-            (module_dir / "images" / parts[1]).write_bytes(data)
+            files[f"{folder}/images/{parts[1]}"] = data
+
+
+def write_course(spec: CourseSpec, folder: Path) -> None:
+    """Write `spec` as a course folder (course.toml, NN-module folders, lessons, quizzes, images)."""
+    for name, content in course_files(spec).items():
+        path = folder.joinpath(*name.split("/"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
 
 
 def quiz_toml(quiz: QuizSpec) -> str:
@@ -147,13 +155,9 @@ def quiz_toml(quiz: QuizSpec) -> str:
 def course_zip(spec: CourseSpec) -> bytes:
     """The course as a ZIP holding one folder named after its slug."""
     buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory(prefix="lms-export-") as temporary:
-        root = Path(temporary) / spec.slug
-        write_course(spec, root)
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(root.rglob("*")):
-                if path.is_file():
-                    archive.write(path, str(PurePosixPath(spec.slug, *path.relative_to(root).parts)))
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in sorted(course_files(spec).items()):
+            archive.writestr(f"{spec.slug}/{name}", content)
     return buffer.getvalue()
 
 
@@ -178,67 +182,104 @@ def _safe_member(info: zipfile.ZipInfo) -> PurePosixPath | None:
     return PurePosixPath(*parts)
 
 
-def extract_archive(data: bytes, target: Path, limits: ArchiveLimits) -> None:
-    """Check the archive from its directory, then extract it under `target`. Raises ArchiveError."""
+class ZipSource:
+    """The files of a ZIP archive, read in place (`lms.content.reading.Source`), under `prefix`.
+    Problems name files by their path in the archive."""
+
+    def __init__(self, archive: zipfile.ZipFile, files: dict[PurePosixPath, zipfile.ZipInfo],
+                 prefix: PurePosixPath = ROOT):  # fmt: skip
+        self.archive = archive
+        self.files = files
+        self.prefix = prefix
+        self.dirs: dict[PurePosixPath, set[PurePosixPath]] = {ROOT: set()}
+        for path in files:
+            for parent, child in zip(path.parents, [path, *path.parents], strict=False):
+                self.dirs.setdefault(parent, set()).add(child)
+
+    def within(self, folder: PurePosixPath) -> ZipSource:
+        """The same archive, with `folder` as its root."""
+        inner = ZipSource.__new__(ZipSource)
+        inner.archive, inner.files, inner.dirs, inner.prefix = self.archive, {}, {}, self.prefix / folder
+        for path, info in self.files.items():
+            if path.is_relative_to(folder) and path != folder:
+                inner.files[path.relative_to(folder)] = info
+        for path, children in self.dirs.items():
+            if path == folder or (path.is_relative_to(folder) and path != folder):
+                inner.dirs[path.relative_to(folder)] = {child.relative_to(folder) for child in children}
+        return inner
+
+    def name(self, path: PurePosixPath) -> str:
+        return str(self.prefix / path)
+
+    def is_file(self, path: PurePosixPath) -> bool:
+        return path in self.files
+
+    def is_dir(self, path: PurePosixPath) -> bool:
+        return path in self.dirs
+
+    def children(self, path: PurePosixPath) -> list[PurePosixPath]:
+        return sorted(self.dirs.get(path, ()))
+
+    def size(self, path: PurePosixPath) -> int:
+        return self.files[path].file_size
+
+    def read(self, path: PurePosixPath, limit: int | None = None) -> bytes:
+        info = self.files[path]
+        try:
+            # ZipExtFile stops at the declared size and checks the CRC, so a lying directory
+            # cannot make an entry unpack to more than was checked in open_archive.
+            with self.archive.open(info) as entry:
+                return entry.read(info.file_size if limit is None else min(limit, info.file_size))
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
+            raise ArchiveError(f"'{info.filename}' cannot be unpacked ({error})") from None
+
+
+def open_archive(data: bytes, limits: ArchiveLimits) -> ZipSource:
+    """Check the archive from its directory and open it for reading. Raises ArchiveError."""
     if len(data) > limits.max_bytes:
         raise ArchiveError(f"the archive is larger than {limits.max_bytes // 1_000_000} MB")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError):
+    except (zipfile.BadZipFile, ValueError, EOFError):
         raise ArchiveError("the file is not a ZIP archive") from None
-    with archive:
-        infos = archive.infolist()
-        if len(infos) > limits.max_files:
-            raise ArchiveError(f"the archive holds more than {limits.max_files} files")
-        if sum(info.file_size for info in infos) > limits.max_uncompressed_bytes:
-            raise ArchiveError(
-                f"the archive would unpack to more than {limits.max_uncompressed_bytes // 1_000_000} MB"
-            )
-        members = [(info, _safe_member(info)) for info in infos]
-        root = target.resolve()
-        for info, relative in members:
-            if relative is None:
-                continue
-            destination = root.joinpath(*relative.parts)
-            if not destination.resolve().is_relative_to(root):
-                raise ArchiveError(f"'{info.filename}' points outside its folder")
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                # ZipExtFile stops at the declared size and checks the CRC, so a lying
-                # directory cannot make an entry unpack to more than was checked above.
-                with archive.open(info) as source, open(destination, "xb") as sink:
-                    while chunk := source.read(1 << 16):
-                        sink.write(chunk)
-            except FileExistsError:
-                raise ArchiveError(f"'{info.filename}' appears twice in the archive") from None
-            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError) as error:
-                raise ArchiveError(f"'{info.filename}' cannot be unpacked ({error})") from None
+    infos = archive.infolist()
+    if len(infos) > limits.max_files:
+        raise ArchiveError(f"the archive holds more than {limits.max_files} files")
+    if sum(info.file_size for info in infos) > limits.max_uncompressed_bytes:
+        raise ArchiveError(
+            f"the archive would unpack to more than {limits.max_uncompressed_bytes // 1_000_000} MB"
+        )
+    files: dict[PurePosixPath, zipfile.ZipInfo] = {}
+    for info in infos:
+        relative = _safe_member(info)
+        if relative is None:
+            continue
+        if relative in files or any(parent in files for parent in relative.parents):
+            raise ArchiveError(f"'{info.filename}' appears twice in the archive")
+        files[relative] = info
+    source = ZipSource(archive, files)
+    clash = next((path for path in files if path in source.dirs), None)
+    if clash is not None:
+        raise ArchiveError(f"'{files[clash].filename}' appears twice in the archive")
+    return source
 
 
 def read_archive(data: bytes, limits: ArchiveLimits, max_lesson_bytes: int, max_image_bytes: int):
-    """(course specs, problems) from an uploaded ZIP, validated like `flask courses import`.
+    """(course trees, problems) from an uploaded ZIP: read and validated like `flask courses
+    import` reads a folder; the trees are empty when there are problems.
 
     The archive holds one course folder, either at its root or inside one top-level folder.
     Raises ArchiveError when the archive itself is unsafe or unreadable.
     """
-    with tempfile.TemporaryDirectory(prefix="lms-import-") as temporary:
-        root = Path(temporary) / "archive"
-        root.mkdir()
-        extract_archive(data, root, limits)
-        entries = [child for child in root.iterdir() if not child.name.startswith(("__MACOSX", "."))]
-        folder = root
-        if not (root / "course.toml").exists() and len(entries) == 1 and entries[0].is_dir():
-            folder = entries[0]
-        if not (folder / "course.toml").is_file():
-            return [], [
-                Problem("archive", None, "no course.toml at the top of the archive or its one folder")
-            ]
-        specs, problems = load_tree(folder, max_lesson_bytes, max_image_bytes)
-        prefix = str(folder.parent)
-        problems = [
-            Problem(problem.path.removeprefix(prefix).lstrip("/"), problem.line, problem.message)
-            for problem in problems
-        ]
-        for spec in specs:
-            spec.source_path = None
-        return specs, problems
+    source = open_archive(data, limits)
+    entries = [child for child in source.children(ROOT) if not child.name.startswith(("__MACOSX", "."))]
+    if not source.is_file(ROOT / "course.toml") and len(entries) == 1 and source.is_dir(entries[0]):
+        source = source.within(entries[0])
+    if not source.is_file(ROOT / "course.toml"):
+        return [], [Problem("archive.no-course", Place("archive"))]
+    reading = Limits(max_lesson_bytes, max_image_bytes)
+    specs, problems = read_tree(source, reading)
+    problems += validate_tree(specs, reading)
+    for spec in specs:
+        spec.source_path = None
+    return ([] if problems else specs), problems

@@ -1,4 +1,5 @@
-"""Apply validated course specs to the database, updating courses in place.
+"""Step three of three (read -> validate -> apply): a validated course tree becomes the course
+learners see, updated in place.
 
 Matching is by slug at every level, so learners keep their progress on lessons and quiz
 attempts whose slugs still exist. Functions here only flush: the caller commits once, so an
@@ -12,8 +13,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lms.content.format import CourseSpec, LessonSpec, ModuleSpec, Problem, QuizSpec
 from lms.content.markup import render_markdown
+from lms.content.problems import Place, Problem
+from lms.content.tree import CourseSpec, LessonSpec, ModuleSpec, QuizSpec
 from lms.courses.models import Course, Lesson, Module
 from lms.extensions import db
 from lms.media.services import media_url, store_image
@@ -41,14 +43,11 @@ def conflicts(specs: list[CourseSpec]) -> list[Problem]:
     authored = db.session.execute(
         select(Course.slug).where(Course.slug.in_(slugs), Course.source_path.is_(None))
     ).scalars()
+    taken = set(authored)
     return [
-        Problem(
-            spec.source_path + "/course.toml",
-            None,
-            f"slug '{spec.slug}' belongs to a course created in the browser",
-        )
+        Problem("course.made-in-browser", Place(f"{spec.source_path}/course.toml"), {"slug": spec.slug})
         for spec in specs
-        if spec.slug in set(authored)
+        if spec.slug in taken
     ]
 
 

@@ -1,0 +1,112 @@
+"""A course as a tree in memory: what the reader builds from files, what publishing builds from a
+draft, what the validator checks and what the importer applies.
+
+Each node may carry its `origin` (the file it was read from, and the line of each key), so a
+problem found in the tree points at the line an author must fix; trees built from a draft
+have none. Origins take no part in equality: a course read back from an export equals the
+course written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from lms.courses.models import Audience, CompletionRule
+from lms.quizzes.models import QuestionKind
+
+
+@dataclass
+class Origin:
+    """The file a node was read from: `lines` maps a key (or a mark such as "text") to its line;
+    `find(key)` looks up the others in the file's text, only when a problem needs one.
+    `incomplete`: a part of the node could not be read (a problem says why), so rules about
+    what it holds as a whole (at least one lesson, one correct option) are not checked."""
+
+    file: str
+    lines: dict[str, int] = field(default_factory=dict)
+    incomplete: bool = False
+    folder: str | None = None  # a course's or module's folder
+    find: Callable[[str], int | None] | None = None
+
+    def line(self, key: str) -> int | None:
+        if key in self.lines:
+            return self.lines[key]
+        return self.find(key) if self.find is not None else None
+
+
+def _origin():
+    return field(default=None, compare=False, repr=False)
+
+
+@dataclass
+class OptionSpec:
+    slug: str
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass
+class QuestionSpec:
+    slug: str
+    kind: QuestionKind
+    prompt: str
+    options: list[OptionSpec]
+    origin: Origin | None = _origin()
+
+
+@dataclass
+class QuizSpec:
+    title: str
+    pass_mark: int | None
+    max_attempts: int
+    questions: list[QuestionSpec]
+    origin: Origin | None = _origin()
+
+
+@dataclass
+class LessonSpec:
+    slug: str
+    title: str
+    minutes: int
+    body: str
+    images: dict[str, bytes] = field(default_factory=dict)  # path as written -> bytes, if found
+    origin: Origin | None = _origin()
+
+
+@dataclass
+class ModuleSpec:
+    slug: str
+    title: str
+    summary: str
+    lessons: list[LessonSpec]
+    quiz: QuizSpec | None
+    origin: Origin | None = _origin()
+
+
+@dataclass
+class CourseSpec:
+    slug: str
+    title: str
+    summary: str
+    audience: Audience
+    language: str
+    hours: float
+    version: str
+    outcomes: list[str]
+    completion_rule: CompletionRule
+    pass_mark: int
+    enrolment_key: str | None
+    enrol_from: date | None
+    enrol_until: date | None
+    published: bool
+    modules: list[ModuleSpec]
+    source_path: str | None
+    origin: Origin | None = _origin()
+
+
+def lesson_body(text: str) -> str:
+    """A lesson's text as the course keeps it: no blank lines around it, one final newline."""
+    return text.strip("\n") + "\n"
