@@ -269,7 +269,8 @@ def import_archive(data: bytes, user: User) -> DraftCourse:
         raise PublishRefused(
             [
                 PublishProblem(
-                    f"{problem.path}:{problem.line}" if problem.line else problem.path or _("Course"), problem.message
+                    f"{problem.path}:{problem.line}" if problem.line else problem.path or _("Course"),
+                    problem.message,
                 )
                 for problem in problems
             ],

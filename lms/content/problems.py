@@ -8,15 +8,21 @@ English, the course editor shows it in French or Arabic, and code that reacts to
 compares codes, never English text.
 
 A new rule adds its code and message to MESSAGES (and their translations); `tests/content/
-test_problems.py` renders every code in every language.
+test_problems.py` renders every code in every language. The renderer's budget
+(lms/content/budget.py) has codes of its own, with their messages there: they are problems
+here as `markup.<code>`, rendered by `MarkupLimit.message`; so do the image checks
+(lms/media/images.py), as `image.<code>` for the refusals that are more than "not an image".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+
+from lms.content.budget import MarkupLimit
+from lms.media.images import ImageRefused
 
 # The message of each code: %(name)s placeholders take the problem's parameters. Keys of the
 # file format ('title', [[questions.options]]) stay as written in every language.
@@ -101,6 +107,38 @@ MESSAGES = {
 }
 
 
+class Delegated:
+    """A message rendered by the module whose rule it is, from the problem's parameters."""
+
+    def __init__(self, render: Callable[[Mapping[str, object]], str]):
+        self.render = render
+
+
+def _markup(code: str) -> Delegated:
+    return Delegated(lambda params: MarkupLimit(code, None, dict(params)).message())
+
+
+# The renderer's limits (lms/content/budget.py): a lesson that goes over one cannot be shown.
+MARKUP_CODES = ("nesting", "deep", "run", "brackets", "angles", "footnote", "size")
+MESSAGES.update({f"markup.{code}": _markup(code) for code in MARKUP_CODES})
+
+_IMAGE_REFUSED = _l("image '%(target)s': %(reason)s")
+
+
+def _image(code: str) -> Delegated:
+    def render(params: Mapping[str, object]) -> str:
+        reason = ImageRefused(code, **{k: v for k, v in params.items() if k != "target"}).message()
+        return str(_IMAGE_REFUSED) % {"target": params["target"], "reason": reason}
+
+    return Delegated(render)
+
+
+# The image checks' refusals (lms/media/images.py) other than "type" and "broken", which are
+# "image.not-image": too many pixels, script or page text inside, data after the image's end.
+IMAGE_CODES = ("pixels", "active", "trailing")
+MESSAGES.update({f"image.{code}": _image(code) for code in IMAGE_CODES})
+
+
 @dataclass(frozen=True)
 class Place:
     """Where a problem is. `file` and `line` when the course was read from files (a path on
@@ -148,4 +186,6 @@ class Problem:
 def render(code: str, params: Mapping[str, object], messages: Mapping | None = None) -> str:
     """The message of `code` (from `messages`, else MESSAGES) with its parameters filled in."""
     template = (messages or MESSAGES).get(code) or MESSAGES[code]
-    return str(template) % dict(params) if params else str(template)
+    if isinstance(template, Delegated):
+        return template.render(params)
+    return str(template) % dict(params)

@@ -13,11 +13,11 @@ import re
 
 from babel import Locale, UnknownLocaleError
 
-from lms.content.markup import image_references
+from lms.content.markup import check_markdown, image_references
 from lms.content.problems import Place, Problem
 from lms.content.reading import Limits, image_file, question_label
 from lms.content.tree import CourseSpec, LessonSpec, ModuleSpec, Origin, QuestionSpec, QuizSpec
-from lms.media.services import sniff_image_type
+from lms.media.images import ImageRefused, clean_image, sniff_image_type
 from lms.quizzes.models import QuestionKind
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -153,6 +153,8 @@ def _lesson(lesson: LessonSpec, place: Place, limits: Limits) -> list[Problem]:
         check.problem("lesson.too-large", kb=limits.max_lesson_bytes // 1000)
     if not lesson.body.strip():
         check.problem("lesson.no-text", "header-end")
+    elif (limit := check_markdown(lesson.body)) is not None:  # it could not be shown
+        check.problem(f"markup.{limit.code}", text_line=limit.line, **limit.params)
     for line, target in image_references(lesson.body):
         code, params = _image(target, lesson.images.get(target), limits)
         if code is not None:
@@ -173,6 +175,12 @@ def _image(target: str, data: bytes | None, limits: Limits) -> tuple[str | None,
         return "image.too-large", {"kb": limits.max_image_bytes // 1000}
     if sniff_image_type(data) is None:
         return "image.not-image", {}
+    try:
+        clean_image(data)  # decoded whole, as the media store will: an accepted image is stored
+    except ImageRefused as refusal:
+        if refusal.code in {"type", "broken"}:
+            return "image.not-image", {}
+        return f"image.{refusal.code}", dict(refusal.params)
     return None, {}
 
 
