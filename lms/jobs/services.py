@@ -180,10 +180,10 @@ def run(task, job_id: int) -> str:
             with unit_of_work():
                 db.session.execute(update(Job).where(Job.id == job_id).values(state=JobState.QUEUED))
             raise  # retried with back-off by the task's autoretry
-        logger.exception("Job %s (%s) gave up after %d tries", job_id, job.kind, task.request.retries + 1)
+        logger.exception("Job %s (%s) gave up after %d tries", job_id, kind.name, task.request.retries + 1)
         _fail(job_id, "unavailable")
     except Exception:
-        logger.exception("Job %s (%s) failed", job_id, job.kind)
+        logger.exception("Job %s (%s) failed", job_id, kind.name)
         _fail(job_id, "failed")
     finally:
         if partial is not None:
