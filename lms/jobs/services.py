@@ -46,6 +46,7 @@ from lms.unit_of_work import unit_of_work
 logger = logging.getLogger("lms.jobs")
 
 Progress = Callable[[int, int | None], None]
+STALE_PART_SECONDS = 24 * 60 * 60  # a .part this old belongs to no running job
 
 
 @dataclass(frozen=True)
@@ -233,7 +234,9 @@ def _mail_owner(job: Job) -> None:
 @queue.task("lms.jobs.expire")
 def expire() -> int:
     """Delete the files of jobs past their retention (run by `celery beat` every hour); their
-    pages then say the file expired. Idempotent."""
+    pages then say the file expired. Also deletes `.part` files a day old: a worker killed while
+    writing (SIGKILL, a power cut) leaves one behind, and its job is run again from the start.
+    Idempotent; returns how many files it deleted."""
     now = utcnow()
     removed = 0
     with unit_of_work():
@@ -242,6 +245,11 @@ def expire() -> int:
         ).scalars():
             (exports_dir() / job.file_name).unlink(missing_ok=True)
             job.file_name = None
+            removed += 1
+    stale = time.time() - STALE_PART_SECONDS
+    for partial in exports_dir().glob("job-*.part"):
+        if partial.stat().st_mtime < stale:
+            partial.unlink(missing_ok=True)
             removed += 1
     return removed
 

@@ -4,7 +4,9 @@ real worker): the owner's page, the mail, the download kept for a while, failure
 from __future__ import annotations
 
 import io
+import os
 import re
+import time
 import zipfile
 from datetime import timedelta
 
@@ -109,8 +111,13 @@ def test_an_expired_download_says_it_expired_and_the_schedule_deletes_it(app, db
     db.session.commit()
     response = admin.get(f"/jobs/{job_id}/download")
     assert response.status_code == 410 and "This file has expired" in response.get_data(as_text=True)
-    assert services.expire.apply().get() == 1
-    assert not stored.exists()
+    crashed = services.exports_dir() / "job-99-0123456789abcdef.zip.part"  # a killed worker's
+    crashed.write_bytes(b"PK")
+    os.utime(crashed, (time.time() - 2 * 86400,) * 2)
+    fresh = services.exports_dir() / "job-98-0123456789abcdef.zip.part"  # a running job's
+    fresh.write_bytes(b"PK")
+    assert services.expire.apply().get() == 2
+    assert not stored.exists() and not crashed.exists() and fresh.exists()
     assert "expired on" in admin.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert admin.get(f"/jobs/{job_id}/download").status_code == 410
 
