@@ -1,28 +1,26 @@
-"""The policy brief: a few PDF pages built with reportlab, always from a protected (perturbed) report.
+"""The policy brief: a few PDF pages built with reportlab, always from a protected report.
 
-Headline figures, the parity indices, charts by gender (reportlab.graphics, bars labelled
-with their figures and told apart by pattern as well as colour), tables by country and by
-course, and a method note that explains the measures and the disclosure control.
+Written findings (sentences made from the published figures), the period covered and the
+population, headline figures, the parity indices, bars by gender (each labelled with its
+gender and figure; a hidden figure has no bar but says why), tables by country and by course,
+and the method note, with page numbers. Every piece of text, table cells included, is set by
+lms.typography (the certificates' typesetting, fonts embedded): see lms.reports.typeset.
 """
 
 from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
-from xml.sax.saxutils import escape
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
+from lms.accounts.models import Gender
 from lms.reports.breakdowns import BREAKDOWNS, IN_BRIEF
 from lms.reports.disclosure import method_note
 from lms.reports.measures import (
@@ -34,11 +32,10 @@ from lms.reports.measures import (
     SHORT_GENDER_LABELS,
     Report,
 )
-from lms.typography.coverage import FONTS_DIR
+from lms.reports.typeset import INK, GenderBars, Line, Text
+from lms.typography.coverage import SHIPPED_FONTS
+from lms.typography.typesetting import draw_text_line, register_fonts
 
-FONT_FILE = FONTS_DIR / "NotoSans-Regular.ttf"
-COLOURS = [colors.HexColor(c) for c in ("#0b5c8c", "#8a4b00", "#1d6b33", "#4f5863")]
-_SMALL = ParagraphStyle("small", fontSize=7, leading=8.5)
 HEADLINE = (
     "enrolled",
     "started",
@@ -48,35 +45,52 @@ HEADLINE = (
     "average_best_score",
     "median_days_to_completion",
 )
-
-
-def _font() -> str:
-    """Noto Sans (shipped in lms/typography/fonts) covers Latin, Greek and Cyrillic names."""
-    if "ReportsNoto" not in pdfmetrics.getRegisteredFontNames() and FONT_FILE.exists():
-        pdfmetrics.registerFont(TTFont("ReportsNoto", str(FONT_FILE)))
-    return "ReportsNoto" if "ReportsNoto" in pdfmetrics.getRegisteredFontNames() else "Helvetica"
+WIDTH = A4[0] - 36 * mm
 
 
 def policy_brief(report: Report) -> bytes:
+    """The brief as PDF bytes, in the current interface language (English, French, Arabic)."""
     if not report.protected:
         raise ValueError("the policy brief is for publication: build it from a protected report")
-    font = _font()
-    styles = getSampleStyleSheet()
-    for style in styles.byName.values():
-        style.fontName = font
-    body, heading, title = styles["BodyText"], styles["Heading2"], styles["Title"]
+    # Built twice: the first pass counts the pages, so that each can say "page n of N".
+    pages = _build(report, None)[1]
+    return _build(report, pages)[0]
+
+
+def _build(report: Report, total: int | None) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, title=_("Participation by gender — policy brief"), author=current_app.config["SITE_NAME"],
-        leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
+        leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=18 * mm,
     )  # fmt: skip
+    seen = []
+
+    def footer(canvas, document):
+        seen.append(document.page)
+        canvas.saveState()
+        canvas.setFillColor(INK)
+        text = _("Page %(page)d of %(pages)d", page=document.page, pages=total or 0)
+        draw_text_line(canvas, text, A4[0] / 2, 9 * mm, 7.5, "centre")
+        canvas.restoreState()
+
+    # No standard font either: reportlab would otherwise name Helvetica, unembedded, on every page.
+    register_fonts()
+    doc.initialFontName = SHIPPED_FONTS[0].name
+    doc.build(_story(report), onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue(), len(seen)
+
+
+def _heading(text: str) -> Text:
+    return Text(text, 11.5, after=4)
+
+
+def _story(report: Report) -> list:
     story = [
-        Paragraph(escape(_("Participation by gender — policy brief")), title),
-        Paragraph(
-            escape(current_app.config["SITE_NAME"]) + " · " + datetime.now(UTC).strftime("%Y-%m-%d"), body
-        ),
-        Paragraph(escape(_("Filters: %(filters)s", filters=_describe(report.filter.described))), body),
-        Spacer(1, 4 * mm),
+        Text(_("Participation by gender — policy brief"), 17, after=5),
+        Text(f"{current_app.config['SITE_NAME']} · {format_date(datetime.now(UTC).date(), 'long')}", 9),
+        Text(_period(report), 9),
+        Text(_("Filters: %(filters)s", filters=_describe(report.filter.described)), 9),
+        Spacer(1, 3 * mm),
     ]
     if report.empty:
         text = _(
@@ -84,49 +98,150 @@ def policy_brief(report: Report) -> bytes:
             "reported without exposing people.",
             n=report.threshold,
         )
-        story.append(Paragraph(escape(text), body))
+        story.append(Text(text, 9.5))
     else:
-        story += [Paragraph(escape(_("Headline figures")), heading), _table(_headline_rows(report), font)]
-        story += [Spacer(1, 3 * mm), Paragraph(escape(_("Gender parity index")), heading)]
-        story.append(_table(_parity_rows(report), font))
-        story += [Spacer(1, 3 * mm), Paragraph(escape(_("Rates by gender")), heading), _chart(report, font)]
+        story.append(_heading(_("Findings")))
+        story += [Text(f"• {sentence}", 9.5) for sentence in findings(report)]
+        story += [Spacer(1, 2 * mm), _heading(_("Headline figures")), _headline_table(report)]
+        story += [Spacer(1, 3 * mm), _heading(_("Gender parity index")), _parity_table(report)]
+        story += [Spacer(1, 3 * mm), _heading(_("Rates by gender")), _bars(report)]
         for name in IN_BRIEF:
             breakdown = report.breakdowns.get(name)
             if breakdown and breakdown.groups:
                 label = _("By %(breakdown)s", breakdown=str(BREAKDOWNS[name].label).lower())
-                story += [
-                    Paragraph(escape(label), heading),
-                    _table(_breakdown_rows(report, name), font, repeat=1),
-                ]
-    story += [Paragraph(escape(_("Method")), heading)]
-    story += [Paragraph(escape(text), body) for text in _method(report.threshold)]
-    doc.build(story)
-    return buffer.getvalue()
+                story += [Spacer(1, 3 * mm), _heading(label), _breakdown_table(report, name)]
+    story += [Spacer(1, 3 * mm), _heading(_("Method"))]
+    story += [Text(text, 8.5) for text in _method(report.threshold)]
+    return story
+
+
+def _period(report: Report) -> str:
+    chosen = report.filter
+    start, end = chosen.enrolled_from, chosen.enrolled_to
+    if start and end:
+        return _("Period covered: enrolments from %(start)s to %(end)s.", start=format_date(start, "long"), end=format_date(end, "long"))  # fmt: skip
+    if start:
+        return _("Period covered: enrolments from %(start)s to the date of this brief.", start=format_date(start, "long"))  # fmt: skip
+    if end:
+        return _("Period covered: every enrolment up to %(end)s.", end=format_date(end, "long"))
+    return _("Period covered: every enrolment up to the date of this brief.")
+
+
+def findings(report: Report) -> list[str]:
+    """Headline findings in sentences, from the published (protected) figures only."""
+    overall = report.overall
+    women, men = Gender.WOMAN.value, Gender.MAN.value
+    shown = {g: report.count("enrolled", overall, g).text for g in (*GENDERS, ALL)}
+    sentences = [
+        _(
+            "%(all)s enrolments: %(women)s by women, %(men)s by men, %(another)s by people of another "
+            "gender identity and %(unstated)s by people who did not state a gender.",
+            all=shown[ALL],
+            women=shown[women],
+            men=shown[men],
+            another=shown["another"],
+            unstated=shown["unstated"],
+        )  # fmt: skip
+    ]
+    for rate in RATES:
+        her, his = report.rate(rate, overall, women), report.rate(rate, overall, men)
+        name = str(MEASURE_LABELS[rate])
+        if her.hidden or his.hidden or her.number is None or his.number is None:
+            sentences.append(
+                _(
+                    "%(rate)s: women and men cannot be compared, as one of the two rates is not shown (too few people).",
+                    rate=name,
+                )
+            )
+            continue
+        parity = report.parity(rate, overall)
+        sentences.append(
+            _("%(rate)s: women %(women)s, men %(men)s; parity index %(index)s (%(reading)s).",
+              rate=name, women=her.text, men=his.text, index=parity.text, reading=parity.note or "—")
+        )  # fmt: skip
+    for name in IN_BRIEF:
+        figures = report.breakdowns.get(name)
+        gaps = []
+        for group in figures.groups if figures else ():
+            her = report.rate("completion_rate", group, women)
+            his = report.rate("completion_rate", group, men)
+            if her.number is not None and his.number is not None:
+                gaps.append((abs(her.number - his.number), group.label, her.text, his.text))
+        if len(gaps) >= 2:
+            _gap, label, her_text, his_text = max(gaps)
+            sentences.append(
+                _("Among %(groups)s, the widest gap in completion between women and men is in %(group)s: women %(women)s, men %(men)s.",
+                  groups=_plural_of(name), group=label, women=her_text, men=his_text)
+            )  # fmt: skip
+    sentences.append(
+        _(
+            "Every count is perturbed by up to %(d)d to protect people, and counts under %(n)d are not "
+            "shown, so figures are approximate and tables do not add up exactly (see Method).",
+            d=2,
+            n=report.threshold,
+        )  # fmt: skip
+    )
+    return sentences
+
+
+def _plural_of(breakdown: str) -> str:
+    return {"country": _("countries"), "course": _("courses")}.get(breakdown, breakdown)
 
 
 def _describe(described: dict) -> str:
     return ", ".join(f"{k.replace('_', ' ')} = {v}" for k, v in described.items()) or _("none (everything)")
 
 
-def _headline_rows(report):
-    rows = [[_("Measure")] + [str(GENDER_LABELS[g]) for g in (*GENDERS, ALL)]]
+def _grid(rows: list[list], widths: list[float], repeat: int = 1) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=repeat, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), SHIPPED_FONTS[0].name),  # no unembedded default
+                ("BACKGROUND", (0, 0), (-1, repeat - 1), colors.HexColor("#f3f5f7")),
+                ("LINEBELOW", (0, repeat - 1), (-1, repeat - 1), 0.8, colors.black),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#c9d0d8")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def _figure(text: str) -> Line:
+    return Line(text, align="end")
+
+
+def _header(text: str) -> Text:
+    return Text(text, 6.3, after=0)
+
+
+def _headline_table(report: Report) -> Table:
+    columns = (*GENDERS, ALL)
+    rows = [
+        [_header(_("Measure"))]
+        + [_header(str(SHORT_GENDER_LABELS.get(g, GENDER_LABELS[g]))) for g in columns]
+    ]
     for measure in HEADLINE:
         rows.append(
-            [str(MEASURE_LABELS[measure])]
-            + [report.figure(measure, report.overall, g).text for g in (*GENDERS, ALL)]
+            [Line(str(MEASURE_LABELS[measure]))]
+            + [_figure(report.figure(measure, report.overall, g).text) for g in columns]
         )
-    return rows
+    first = 52 * mm
+    return _grid(rows, [first] + [(WIDTH - first) / len(columns)] * len(columns))
 
 
-def _parity_rows(report):
-    rows = [[_("Rate"), _("Women ÷ men"), _("Reading")]]
+def _parity_table(report: Report) -> Table:
+    rows = [[_header(_("Rate")), _header(_("Women ÷ men")), _header(_("Reading"))]]
     for rate in RATES:
         shown = report.parity(rate, report.overall)
-        rows.append([str(MEASURE_LABELS[rate]), shown.text, shown.note])
-    return rows
+        rows.append([Line(str(MEASURE_LABELS[rate])), _figure(shown.text), Line(shown.note)])
+    return _grid(rows, [52 * mm, 30 * mm, WIDTH - 82 * mm])
 
 
-def _breakdown_rows(report, name):
+def _breakdown_table(report: Report, name: str) -> Table:
     """One line per group: enrolment by gender (all four), rates of women and men, parity."""
     women, men = GENDERS[0], GENDERS[1]
     short = {g: str(SHORT_GENDER_LABELS[g]) for g in GENDERS}
@@ -135,78 +250,24 @@ def _breakdown_rows(report, name):
     header += [_("Completion: %(gender)s", gender=short[g]) for g in (women, men)]
     header += [_("Certification: %(gender)s", gender=short[g]) for g in (women, men)]
     header += [_("Parity (completion)")]
-    rows = [[Paragraph(escape(text), _SMALL) for text in header]]
+    rows = [[_header(text) for text in header]]
     for group in report.breakdowns[name].groups:
-        row = [Paragraph(escape(group.label), _SMALL)]
-        row += [report.count("enrolled", group, g).text for g in GENDERS]
-        row += [report.rate("completion_rate", group, g).text for g in (women, men)]
-        row += [report.rate("certification_rate", group, g).text for g in (women, men)]
-        row.append(report.parity("completion_rate", group).text)
+        row = [Line(group.label)]
+        row += [_figure(report.count("enrolled", group, g).text) for g in GENDERS]
+        row += [_figure(report.rate("completion_rate", group, g).text) for g in (women, men)]
+        row += [_figure(report.rate("certification_rate", group, g).text) for g in (women, men)]
+        row.append(_figure(report.parity("completion_rate", group).text))
         rows.append(row)
-    return rows
+    first = 38 * mm
+    return _grid(rows, [first] + [(WIDTH - first) / 9] * 9)
 
 
-def _table(rows, font, repeat=1, widths=None):
-    table = Table(rows, repeatRows=repeat, hAlign="LEFT", colWidths=widths)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("FONTSIZE", (0, 0), (-1, -1), 7.5),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f5f7")),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#c9d0d8")),
-            ]
-        )
-    )
-    return table
-
-
-def _chart(report, font) -> Drawing:
-    """Completion and certification rates, one bar per gender, each bar labelled with its figure.
-
-    reportlab draws the first series at the bottom, so the genders are given in reverse to read
-    top to bottom in the legend's order; filled and outlined bars alternate.
-    """
-    drawing = Drawing(170 * mm, 80 * mm)
-    chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 38 * mm, 26 * mm, 110 * mm, 52 * mm
-    order = list(reversed(range(len(GENDERS))))
-    data = []
-    for n in order:
-        values = []
-        for rate in RATES:
-            shown = report.rate(rate, report.overall, GENDERS[n])
-            values.append(round(shown.number * 100, 1) if shown.number is not None else 0)
-        data.append(values)
-    chart.data = data
-    chart.categoryAxis.categoryNames = [str(MEASURE_LABELS[r]) for r in RATES]
-    chart.categoryAxis.labels.fontName = font
-    chart.categoryAxis.reverseDirection = True
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, 100
-    chart.valueAxis.labels.fontName = font
-    chart.barLabelFormat = "%.1f%%"
-    chart.barLabels.fontName = font
-    chart.barLabels.fontSize = 6.5
-    chart.barLabels.boxAnchor = "w"
-    chart.barLabels.dx = 3
-    for series, n in enumerate(order):
-        filled = n % 2 == 0
-        chart.bars[series].fillColor = COLOURS[n] if filled else colors.white
-        chart.bars[series].strokeColor = COLOURS[n]
-        chart.bars[series].strokeWidth = 1.2 if filled else 2.2
-    drawing.add(chart)
-    for n, gender in enumerate(GENDERS):
-        style = _("filled") if n % 2 == 0 else _("outlined")
-        x, y = (n % 2) * 80 * mm, 8 * mm - (n // 2) * 4.5 * mm
-        drawing.add(
-            String(
-                x, y, f"{GENDER_LABELS[gender]} ({style})", fontName=font, fontSize=7.5, fillColor=COLOURS[n]
-            )
-        )
-    drawing.add(String(0, 13 * mm, _("In each group, bars from top to bottom:"), fontName=font, fontSize=7.5))
-    return drawing
+def _bars(report: Report) -> GenderBars:
+    blocks = []
+    for rate in RATES:
+        bars = [(str(GENDER_LABELS[g]), report.rate(rate, report.overall, g)) for g in GENDERS]
+        blocks.append((str(MEASURE_LABELS[rate]), bars))
+    return GenderBars(blocks)
 
 
 def _method(threshold: int) -> list[str]:
