@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lms.reports.brief import policy_brief
-from lms.reports.measures import ALL, COUNTS, GENDERS, RATES, Report, Shown
+from lms.reports.measures import ALL, COUNTS, GENDERS, RATES, Report, Shown, build_report
 
 CSV_HEADER = ("breakdown", "group_code", "group", "gender", "measure", "value", "note")
 STATISTICS = ("average_best_score", "median_days_to_completion")
@@ -33,9 +33,10 @@ def _cell(shown: Shown, measure: str) -> tuple:
     return "", shown.note
 
 
-def csv_rows(report: Report) -> Iterator[tuple]:
+def csv_rows(report: Report, *, overall: bool = True) -> Iterator[tuple]:
     measures = [*COUNTS, *RATES, *STATISTICS]
-    positions = [("overall", report.overall)] + [
+    positions = [("overall", report.overall)] if overall else []
+    positions += [
         (name, group) for name, breakdown in report.breakdowns.items() for group in breakdown.groups
     ]
     for label, group in positions:
@@ -47,6 +48,18 @@ def csv_rows(report: Report) -> Iterator[tuple]:
         for rate in RATES:
             value, note = _cell(report.parity(rate, group), "gender_parity")
             yield (label, group.code, group.label, "women/men", f"gender_parity_index_{rate}", value, note)
+
+
+def csv_stream(
+    report_filter, breakdowns: tuple[str, ...], *, threshold: int, protected: bool
+) -> Iterator[tuple]:
+    """The CSV's rows, computed one breakdown at a time as they are consumed: memory holds one
+    breakdown's groups, never the whole file, whatever the number of enrolments. What a
+    streamed response or a background job writes (each breakdown is two SQL statements).
+    Needs an application context (and the request's locale, for labels) while it runs."""
+    for n, name in enumerate(breakdowns):
+        report = build_report(report_filter, (name,), threshold=threshold, protected=protected)
+        yield from csv_rows(report, overall=n == 0)
 
 
 @dataclass(frozen=True)

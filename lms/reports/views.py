@@ -23,10 +23,10 @@ from lms.policy import admin_required, has_role, trainer_required
 from lms.reports import bp, charts, disclosure, services
 from lms.reports import jobs as report_jobs
 from lms.reports.breakdowns import BREAKDOWNS, IN_BRIEF, PUBLISHED
-from lms.reports.exports import CSV_HEADER, FORMATS
+from lms.reports.exports import CSV_HEADER, FORMATS, csv_stream
 from lms.reports.forms import FilterForm
 from lms.reports.measures import ALL, COUNTS, GENDER_LABELS, GENDERS, MEASURE_LABELS, RATES
-from lms.reports.participation import participation_report, report_filter, scope_of
+from lms.reports.participation import participation_report, report_filter, scope_of, threshold
 from lms.roles import Role
 
 CHART_GROUPS = 25
@@ -130,8 +130,8 @@ def _breakdown_chart(report, by: str, courses: dict):
 def download_csv():
     """Protected: fit for publication."""
     report_filter_, _form_ = _download_filter()
-    report = participation_report(report_filter_, PUBLISHED, protected=True)
-    return csv_response(_filename("csv"), CSV_HEADER, FORMATS["csv"].render(report))
+    rows = csv_stream(report_filter_, PUBLISHED, threshold=threshold(), protected=True)
+    return csv_response(_filename("csv"), CSV_HEADER, rows)  # streamed: computed as it is sent
 
 
 @bp.post("/reports/participation/exact.csv")

@@ -232,3 +232,40 @@ def test_threshold_is_configurable_and_checked(make_app):
     assert make_app(REPORTS_SUPPRESSION_THRESHOLD="10").config["REPORTS_SUPPRESSION_THRESHOLD"] == 10
     with pytest.raises(ConfigurationError):
         make_app(REPORTS_SUPPRESSION_THRESHOLD=2)
+
+
+def _aggregations(statements) -> int:
+    return sum(1 for s in statements if "GROUP BY" in s and "enrolment" in s)
+
+
+def test_one_aggregation_per_page_view_for_trainers_and_admins_alike(
+    db, course, make_user, login, count_queries
+):
+    """A trainer's page once ran ten aggregations (every published breakdown, for the joint
+    suppression); with perturbation a figure needs nothing from other tables."""
+    populate(db, course)
+    trainer = make_user(role=Role.TRAINER)
+    db.session.add(CourseTrainer(course_id=course.id, user_id=trainer.id))
+    db.session.commit()
+    counted = {}
+    for who in (trainer, make_user(role=Role.ADMIN)):
+        client = login(who)
+        with count_queries() as counter:
+            assert client.get("/reports/participation?by=country").status_code == 200
+        counted[who.role] = (counter.count, _aggregations(counter.statements))
+    # One counts-and-keys GROUP BY and one day histogram; the same number of statements.
+    assert counted[Role.TRAINER][1] == counted[Role.ADMIN][1] == 2
+    assert counted[Role.TRAINER][0] <= counted[Role.ADMIN][0] + 1  # the trainer's course list
+
+
+def test_the_streamed_csv_is_the_report_computed_at_once(db, course, app):
+    from lms.reports.breakdowns import PUBLISHED
+    from lms.reports.exports import csv_rows, csv_stream
+    from lms.reports.measures import build_report
+    from lms.reports.queries import ReportFilter
+
+    populate(db, course)
+    with app.test_request_context():
+        whole = list(csv_rows(build_report(ReportFilter(), PUBLISHED, threshold=5, protected=True)))
+        streamed = list(csv_stream(ReportFilter(), PUBLISHED, threshold=5, protected=True))
+    assert streamed == whole and len({row[0] for row in streamed}) == len(PUBLISHED) + 1
