@@ -13,7 +13,7 @@
 Settings (environment): BENCH_SECONDS (3 per run), BENCH_ROUNDS (2), BENCH_WORKERS (2),
 BENCH_DATABASES ("sqlite,postgresql"), BENCH_POSTGRES_URL (a database it may empty, default
 postgresql://postgres@127.0.0.1:5432/lms_bench_pages, created if missing), BENCH_PORT (first
-of the ports it may use, default: any free one), BENCH_USERS (200), BENCH_LOCUST_SECONDS (60),
+of the ports it may use, default: any free one), BENCH_USERS (200), BENCH_LOCUST_SECONDS (90),
 BENCH_LOCUST_WORKERS (4). wrk comes from Debian (`apt-get install wrk`); without it the
 project's own load generator is used and the table says so.
 """
@@ -316,7 +316,7 @@ def worker_memory(master: subprocess.Popen) -> tuple[float, float]:
 
 def locust(port: int, env: dict, facts: dict, folder: Path) -> tuple[list[dict], list]:
     users = int(setting("BENCH_USERS", "200"))
-    seconds = int(setting("BENCH_LOCUST_SECONDS", "60"))
+    seconds = int(setting("BENCH_LOCUST_SECONDS", "90"))
     acks = folder / "acknowledged.json"
     locust_env = {
         **env,
@@ -325,7 +325,7 @@ def locust(port: int, env: dict, facts: dict, folder: Path) -> tuple[list[dict],
         "BENCH_LARGE_LESSONS": json.dumps(facts["large_lessons"]),
     }
     command = [sys.executable, "-m", "locust", "-f", str(ROOT / "bench/locustfile.py"), "--headless"]
-    command += ["-u", str(users), "-r", str(max(users // 20, 1)), "-t", f"{seconds}s"]  # all in 20 s
+    command += ["-u", str(users), "-r", f"{users / 60:.2f}", "-t", f"{seconds}s"]  # arriving over a minute
     command += ["--host", f"http://127.0.0.1:{port}", "--csv", str(folder / "locust"), "--only-summary"]
     command += ["--loglevel", "ERROR", "--exit-code-on-error", "0"]
     done = subprocess.run(command, cwd=ROOT, env=locust_env, capture_output=True, text=True)
@@ -518,7 +518,7 @@ def print_pages(all_results: list[dict]) -> None:
 def print_locust(r: dict) -> None:
     users = setting("BENCH_USERS", "200")
     print(
-        f"\n{users} learners (Locust, headless, 0-1 s between clicks, {setting('BENCH_LOCUST_SECONDS', '60')} s) "
+        f"\n{users} learners (Locust, headless, 0-1 s between clicks, {setting('BENCH_LOCUST_SECONDS', '90')} s) "
         f"on {r['name']}, gunicorn with {r['locust_workers']} sync workers:\n"
     )
     print("| request | count | failures | p50 ms | p95 ms | p99 ms |")
