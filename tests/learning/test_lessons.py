@@ -123,12 +123,12 @@ def test_the_outline_shows_the_current_module_in_full_and_collapses_the_others(c
     outline = outline_html(client.get("/courses/three/lessons/m2-l2").get_data(as_text=True))
     assert outline.count("<details>") == 2  # modules 1 and 3; no script is needed to open them
     current = outline.split("Module 2", 1)[1].split("<details>", 1)[0]
-    assert '<a href="#lesson-title" aria-current="page"><strong>' in current
-    assert '<a href="m2-l1">' in current and "✓" in current  # done, marked in the open module
-    assert '<a href="m2-l3">' in current and '<a href="../quizzes/m2">' in current
+    assert '<a href="#lesson-title" aria-current="page"><strong' in current
+    assert 'href="m2-l1"' in current and "✓" in current  # done, marked in the open module
+    assert 'href="m2-l3"' in current and 'href="../quizzes/m2"' in current
     first = outline.split("<details>", 1)[1].split("</details>", 1)[0]
     assert "<summary>" in first and "Module 1" in first
-    assert '<a href="m1-l1">' in first and '<a href="m1-l3">' in first and '<a href="../quizzes/m1">' in first
+    assert 'href="m1-l1"' in first and 'href="m1-l3"' in first and 'href="../quizzes/m1"' in first
 
 
 def test_relative_outline_links_lead_to_the_lessons_and_quiz(client, login, db, make_user):
@@ -156,9 +156,9 @@ def test_in_a_large_course_a_collapsed_module_links_to_its_first_lesson_only(cli
     login(user)
     outline = outline_html(client.get("/courses/big/lessons/m2-l5").get_data(as_text=True))
     assert outline.count("<details>") == modules - 1
-    assert '<a href="m2-l10">' in outline  # the open module lists all its lessons
+    assert 'href="m2-l10"' in outline  # the open module lists all its lessons
     first = outline.split("<details>", 1)[1].split("</details>", 1)[0]
-    assert '<a href="m1-l1">' in first and "m1-l2" not in first and "…" in first
+    assert 'href="m1-l1"' in first and "m1-l2" not in first and "…" in first
 
 
 def test_hostile_titles_in_the_outline_are_escaped(client, login, db, make_user):
