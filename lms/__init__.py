@@ -79,6 +79,7 @@ def _register_domains(app: Flask) -> None:
         jobs,
         learning,
         media,
+        offline,
         privacy,
         quizzes,
         reports,
@@ -102,6 +103,7 @@ def _register_domains(app: Flask) -> None:
         privacy,
         backup,
         jobs,
+        offline,
     )
     for domain in domains:
         domain.init_app(app)

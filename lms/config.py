@@ -84,6 +84,8 @@ def defaults(instance_path: Path) -> dict:
         "BACKUP_PG_DUMP": "pg_dump",
         "BACKUP_PG_RESTORE": "pg_restore",
         "MEDIA_DIR": str(instance_path / "media"),
+        # Offline copies of courses (EPUB, HTML), one per course version; safe to delete.
+        "OFFLINE_DIR": str(instance_path / "offline"),
         "MAX_IMAGE_BYTES": 2_000_000,
         "MAX_IMAGE_PIXELS": 25_000_000,
         "MAX_LESSON_BYTES": 1_000_000,

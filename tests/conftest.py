@@ -45,6 +45,7 @@ def make_config(tmp_path_factory, **overrides) -> dict:
         "OUTBOX_DIR": str(instance / "outbox"),
         "MEDIA_DIR": str(instance / "media"),
         "EXPORTS_DIR": str(instance / "exports"),
+        "OFFLINE_DIR": str(instance / "offline"),
         "CERTIFICATE_KEY_PATH": str(instance / "certificate-signing-key.pem"),
         "SERVER_NAME": None,
         # The test client sends `Host: localhost`; links in mail and PDFs then match it.

@@ -101,7 +101,9 @@ class Tour:
             response = self.page(visit.visitor).context.request.get(visit.url, max_redirects=0)
             if response.status != status:
                 wrong.append(f"{visit}: {response.status}, expected {status}")
-            elif response.headers.get("content-type", "").startswith("text/html"):
+            elif response.headers.get("content-type", "").startswith("text/html") and (
+                "attachment" not in response.headers.get("content-disposition", "")  # a download
+            ):
                 pages.append(visit)
             response.dispose()
         assert not wrong, wrong

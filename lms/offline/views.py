@@ -1,0 +1,49 @@
+"""Downloads of a whole course for reading offline: for those who may study it (its learners,
+trainers and administrators); anyone else signed in is offered enrolment, as for a lesson."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+from flask import send_file
+
+from lms.enrolment.access import course_for_study, offer_enrolment
+from lms.offline import bp, copies, epub, page
+from lms.offline.book import gather
+from lms.policy import login_required
+
+FORMATS = {
+    "epub": ("application/epub+zip", epub.build),
+    "html": ("text/html; charset=utf-8", page.build),
+}
+
+
+@bp.get("/courses/<slug>/offline.epub")
+@login_required
+def download_epub(slug: str):
+    return _download(slug, "epub")
+
+
+@bp.get("/courses/<slug>/offline.html")
+@login_required
+def download_html(slug: str):
+    return _download(slug, "html")
+
+
+def _download(slug: str, extension: str):
+    course, _enrolment, allowed = course_for_study(slug)
+    if not allowed:
+        return offer_enrolment(course)
+    media_type, build = FORMATS[extension]
+    data = copies.cached(gather(course), extension, build)
+    version = re.sub(r"[^\w.-]+", "-", course.version, flags=re.ASCII)
+    response = send_file(
+        BytesIO(data),
+        mimetype=media_type,
+        as_attachment=True,
+        download_name=f"{course.slug}-{version}.{extension}",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
