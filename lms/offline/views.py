@@ -4,9 +4,8 @@ trainers and administrators); anyone else signed in is offered enrolment, as for
 from __future__ import annotations
 
 import re
-from io import BytesIO
 
-from flask import send_file
+from flask import Response
 
 from lms.enrolment.access import course_for_study, offer_enrolment
 from lms.offline import bp, copies, epub, page
@@ -38,12 +37,10 @@ def _download(slug: str, extension: str):
     media_type, build = FORMATS[extension]
     data = copies.cached(gather(course), extension, build)
     version = re.sub(r"[^\w.-]+", "-", course.version, flags=re.ASCII)
-    response = send_file(
-        BytesIO(data),
+    slug = re.sub(r"[^\w.-]+", "-", course.slug, flags=re.ASCII)
+    # The bytes are in memory already: a plain response, not a stream of a file.
+    return Response(
+        data,
         mimetype=media_type,
-        as_attachment=True,
-        download_name=f"{course.slug}-{version}.{extension}",
-        max_age=0,
+        headers={"Content-Disposition": f'attachment; filename="{slug}-{version}.{extension}"'},
     )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
