@@ -7,6 +7,7 @@ import re
 
 from flask import Response
 
+from lms.courses.queries import course_by_slug
 from lms.enrolment.access import course_for_study, offer_enrolment
 from lms.offline import bp, copies, epub, page
 from lms.offline.book import gather
@@ -35,6 +36,8 @@ def _download(slug: str, extension: str):
     if not allowed:
         return offer_enrolment(course)
     media_type, build = FORMATS[extension]
+    # The whole structure, in a few queries (pages read a cached outline; a book needs objects).
+    course = course_by_slug(course.slug, with_structure=True)
     data = copies.cached(gather(course), extension, build)
     version = re.sub(r"[^\w.-]+", "-", course.version, flags=re.ASCII)
     slug = re.sub(r"[^\w.-]+", "-", course.slug, flags=re.ASCII)

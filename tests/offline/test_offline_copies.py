@@ -198,3 +198,14 @@ def test_epubcheck_accepts_every_shipped_course_and_an_illustrated_arabic_one(
     for slug, check in checks.items():
         output, _ = check.communicate(timeout=600)
         assert check.returncode == 0, f"{slug}:\n{output}"
+
+
+def test_a_kept_copy_costs_a_few_queries(
+    client, login, illustrated, count_queries
+):
+    course, learner = illustrated
+    login(learner)
+    download(client, course, "epub")  # made once
+    with count_queries() as counter:
+        download(client, course, "epub")
+    assert counter.count <= 12, counter.statements
