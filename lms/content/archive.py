@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from lms.content.problems import Place, Problem
+from lms.content.problems import Place, Problem, render
 from lms.content.reading import ROOT, Limits, read_tree
 from lms.content.tree import CourseSpec, LessonSpec, ModuleSpec, QuizSpec
 from lms.content.validation import validate_tree
@@ -33,7 +33,18 @@ INLINE_IMAGE = re.compile(r"(!\[[^\]]*\]\(\s*<?)([^)\s>]+)")
 
 
 class ArchiveError(ValueError):
-    """The archive cannot be read safely; the message says why (in English: callers translate)."""
+    """The archive cannot be read safely. A problem as data, like the format's (lms/content/
+    problems.py): `code` says why, `params` with what; `str(error)` is the message in the
+    reader's language."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+        Problem(code, Place(), params)  # an unknown code is a bug here, not later
+
+    def __str__(self) -> str:
+        return render(self.code, self.params)
 
 
 @dataclass(frozen=True)
@@ -171,12 +182,12 @@ def _safe_member(info: zipfile.ZipInfo) -> PurePosixPath | None:
     name = info.filename
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        raise ArchiveError(f"'{name}' is a symbolic link; archives may not contain links")
+        raise ArchiveError("archive.link", name=name)
     if "\\" in name or _DRIVE.match(name) or name.startswith("/") or "\x00" in name:
-        raise ArchiveError(f"'{name}' is not a relative path inside the archive")
+        raise ArchiveError("archive.not-relative", name=name)
     parts = [part for part in name.split("/") if part not in ("", ".")]
     if any(part == ".." for part in parts) or any(ord(c) < 32 for c in name):
-        raise ArchiveError(f"'{name}' points outside its folder")
+        raise ArchiveError("archive.outside", name=name)
     if info.is_dir() or not parts:
         return None
     return PurePosixPath(*parts)
@@ -231,36 +242,34 @@ class ZipSource:
             with self.archive.open(info) as entry:
                 return entry.read(info.file_size if limit is None else min(limit, info.file_size))
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
-            raise ArchiveError(f"'{info.filename}' cannot be unpacked ({error})") from None
+            raise ArchiveError("archive.unreadable", name=info.filename, reason=str(error)) from None
 
 
 def open_archive(data: bytes, limits: ArchiveLimits) -> ZipSource:
     """Check the archive from its directory and open it for reading. Raises ArchiveError."""
     if len(data) > limits.max_bytes:
-        raise ArchiveError(f"the archive is larger than {limits.max_bytes // 1_000_000} MB")
+        raise ArchiveError("archive.too-large", mb=limits.max_bytes // 1_000_000)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError):
-        raise ArchiveError("the file is not a ZIP archive") from None
+        raise ArchiveError("archive.not-zip") from None
     infos = archive.infolist()
     if len(infos) > limits.max_files:
-        raise ArchiveError(f"the archive holds more than {limits.max_files} files")
+        raise ArchiveError("archive.too-many-files", count=limits.max_files)
     if sum(info.file_size for info in infos) > limits.max_uncompressed_bytes:
-        raise ArchiveError(
-            f"the archive would unpack to more than {limits.max_uncompressed_bytes // 1_000_000} MB"
-        )
+        raise ArchiveError("archive.unpacks-too-large", mb=limits.max_uncompressed_bytes // 1_000_000)
     files: dict[PurePosixPath, zipfile.ZipInfo] = {}
     for info in infos:
         relative = _safe_member(info)
         if relative is None:
             continue
         if relative in files or any(parent in files for parent in relative.parents):
-            raise ArchiveError(f"'{info.filename}' appears twice in the archive")
+            raise ArchiveError("archive.twice", name=info.filename)
         files[relative] = info
     source = ZipSource(archive, files)
     clash = next((path for path in files if path in source.dirs), None)
     if clash is not None:
-        raise ArchiveError(f"'{files[clash].filename}' appears twice in the archive")
+        raise ArchiveError("archive.twice", name=files[clash].filename)
     return source
 
 

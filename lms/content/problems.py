@@ -38,6 +38,16 @@ MESSAGES = {
     "slug.taken-in-folder": _l("slug '%(slug)s' is also used by %(other)s"),
     "module.no-toml": _l("missing module.toml (with at least a title)"),
     "archive.no-course": _l("no course.toml at the top of the archive or its one folder"),
+    # an archive that cannot be read safely (lms.content.archive.ArchiveError)
+    "archive.link": _l("'%(name)s' is a symbolic link; archives may not contain links"),
+    "archive.not-relative": _l("'%(name)s' is not a relative path inside the archive"),
+    "archive.outside": _l("'%(name)s' points outside its folder"),
+    "archive.twice": _l("'%(name)s' appears twice in the archive"),
+    "archive.unreadable": _l("'%(name)s' cannot be unpacked (%(reason)s)"),
+    "archive.too-large": _l("the archive is larger than %(mb)s MB"),
+    "archive.too-many-files": _l("the archive holds more than %(count)s files"),
+    "archive.unpacks-too-large": _l("the archive would unpack to more than %(mb)s MB"),
+    "archive.not-zip": _l("the file is not a ZIP archive"),
     # reading a file
     "file.encoding": _l("not valid UTF-8 text"),
     "file.nul": _l("contains a NUL character, which no database can store"),

@@ -192,3 +192,12 @@ def test_a_course_managed_as_files_cannot_be_replaced_from_the_browser(db, login
                              content_type="multipart/form-data")  # fmt: skip
     assert response.status_code == 400
     assert "is managed as files on the server" in response.get_data(as_text=True)
+
+
+def test_an_unsafe_archive_is_refused_in_the_readers_language(db, login, make_user):
+    editor = login(make_user(role=Role.TRAINER))
+    editor.submit("/language", {"language": "fr"})
+    response = editor.submit("/authoring/import", {"archive": (io.BytesIO(b"plain text"), "x.zip")},
+                             content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 400
+    assert "le fichier n’est pas une archive ZIP" in response.get_data(as_text=True)
