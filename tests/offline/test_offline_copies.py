@@ -200,9 +200,7 @@ def test_epubcheck_accepts_every_shipped_course_and_an_illustrated_arabic_one(
         assert check.returncode == 0, f"{slug}:\n{output}"
 
 
-def test_a_kept_copy_costs_a_few_queries(
-    client, login, illustrated, count_queries
-):
+def test_a_kept_copy_costs_a_few_queries(client, login, illustrated, count_queries):
     course, learner = illustrated
     login(learner)
     download(client, course, "epub")  # made once
