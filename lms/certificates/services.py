@@ -52,7 +52,11 @@ def _identity(user: User) -> dict:
 def _new_certificate(**facts) -> Certificate:
     """A certificate with a fresh code and status index; inserted in a savepoint by the caller,
     which retries on an IntegrityError (a collision of either)."""
-    return Certificate(code=codes.new_code(), status_index=secrets.randbelow(_status_index_space()), **facts)
+    return Certificate(code=codes.new_code(), status_index=_draw_status_index(), **facts)
+
+
+def _draw_status_index() -> int:
+    return secrets.randbelow(_status_index_space())
 
 
 def current_certificate(user_id: int, course_id: int) -> Certificate | None:

@@ -131,7 +131,7 @@ def test_a_status_index_already_taken_is_drawn_again(certified, monkeypatch):
     from lms.certificates import services as issuing
 
     draws = iter([41, 41, 42])
-    monkeypatch.setattr(issuing.secrets, "randbelow", lambda _space: next(draws))
+    monkeypatch.setattr(issuing, "_draw_status_index", lambda: next(draws))
     _user, first = certified()
     _other, second = certified()
     assert (first.status_index, second.status_index) == (41, 42)
