@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_migrate import stamp, upgrade
 
-from tests.worker import free_port, queue_settings
+from tests.ports import free_port
+from tests.worker import queue_settings
 
 
 def test_healthz_answers_without_asking_the_database(client, count_queries):

@@ -9,7 +9,6 @@ skip: without Redis these tests fail, as the deployment would.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,19 +21,7 @@ import redis
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
 BROKER = f"{REDIS}/5"
 RESULTS = f"{REDIS}/6"
-PORTS = range(5500, 5600)  # the TCP ports this project's tests may listen on
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS}")
 
 
 def queue_settings() -> dict:

@@ -8,8 +8,9 @@ import pytest
 from lms import create_app
 from lms.extensions import db
 from tests.conftest import Client, make_config
+from tests.ports import free_port
 from tests.smtpserver import MailServer
-from tests.worker import celery_worker, free_port, queue_settings
+from tests.worker import celery_worker, queue_settings
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,8 @@ from lms.extensions import db
 from lms.roles import Role
 from tests import factories
 from tests.conftest import CSRF_INPUT, make_config
-from tests.worker import REDIS, ROOT, environment, free_port, queue_settings, wait_for
+from tests.ports import free_port
+from tests.worker import REDIS, ROOT, environment, queue_settings, wait_for
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,6 @@ PYTHONPATH, no virtual environment of the checkout, a working folder outside it.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 import urllib.request
@@ -26,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 from lms import paths
 from tests.packaging.installation import CHECKOUT, run
+from tests.ports import free_port
 
 CHECK_SCRIPT = Path(__file__).with_name("installed_copy.py")
 TINY_COURSE = "tiny-installed"
@@ -193,12 +193,6 @@ def write_tiny_course(folder: Path) -> Path:
         '+++\ntitle = "The only lesson"\nminutes = 5\n+++\n\nRead this and you are done.\n', encoding="utf-8"
     )
     return folder
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url: str, server: subprocess.Popen, log: Path, wait: float = 30.0) -> str:

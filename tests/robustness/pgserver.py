@@ -2,7 +2,7 @@
 
 Never the machine's shared server: this one is made with the machine's own PostgreSQL binaries
 (`initdb`, `pg_ctl` under /usr/lib/postgresql/<version>/bin), listens on 127.0.0.1 on a free
-port of PORTS, trusts local connections and keeps nothing (fsync off). PostgreSQL refuses to run
+port, trusts local connections and keeps nothing (fsync off). PostgreSQL refuses to run
 as root, so under root the server runs as the `postgres` system user.
 """
 
@@ -13,23 +13,11 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
-PORTS = range(5300, 5400)  # the range this project's fault tests may listen on
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+from tests.ports import free_port
 
 
 def binaries() -> Path:

@@ -34,7 +34,8 @@ from lms.extensions import db as _db
 from tests import factories
 from tests.conftest import CSRF_INPUT, make_config
 from tests.factories import REGISTRATION
-from tests.robustness.pgserver import PostgresServer, free_port
+from tests.ports import free_port
+from tests.robustness.pgserver import PostgresServer
 
 WORKERS = 3
 TITLES = {"en": "Try again in a moment", "fr": "Réessayez dans un instant", "ar": "أعد المحاولة بعد قليل"}
