@@ -74,7 +74,7 @@ def defaults(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-        "LANGUAGES": ["en", "fr", "ar"],
+        "LANGUAGES": ["en", "fr", "ar", "pt", "sw", "zh", "id"],
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(paths.PACKAGE_DIR / "translations"),
         "USERS_PER_PAGE": 25,
