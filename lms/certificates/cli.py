@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from lms.accounts.services import find_by_email
 from lms.certificates import documents, export, jobs, keys, queries
 from lms.courses.queries import course_by_slug
 from lms.jobs import services as job_services
+from lms.jobs.cli import follow_into
 from lms.roles import Role
 from lms.unit_of_work import unit_of_work
 
@@ -106,15 +106,5 @@ def _export_queued(criteria: queries.RegisterFilter, owner_email: str, out: Path
     with unit_of_work():
         job = job_services.start(jobs.ZIP.name, owner, jobs.criteria_params(criteria), total=total)
         job_id = job.id
-    click.echo(f"Queued as job {job_id}: {job_services.page_url(job_id)}")
-    with click.progressbar(length=total, label="Exporting certificates", file=sys.stderr) as bar:
-        job = job_services.follow(job_id, lambda done: bar.update(done - bar.pos))
-    if job.problem:
-        raise click.ClickException(f"Job {job_id} failed: {job_services.problem_text(job)}")
-    partial = out.with_name(out.name + ".part")
-    try:
-        shutil.copyfile(job_services.stored_file(job), partial)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+    follow_into(job_id, out, total=total, label="Exporting certificates")
     click.echo(f"Exported {total} certificate(s) to {out}.")

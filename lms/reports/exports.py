@@ -51,15 +51,23 @@ def csv_rows(report: Report, *, overall: bool = True) -> Iterator[tuple]:
 
 
 def csv_stream(
-    report_filter, breakdowns: tuple[str, ...], *, threshold: int, protected: bool
+    report_filter,
+    breakdowns: tuple[str, ...],
+    *,
+    threshold: int,
+    protected: bool,
+    on_breakdown: Callable[[int, int], None] | None = None,
 ) -> Iterator[tuple]:
     """The CSV's rows, computed one breakdown at a time as they are consumed: memory holds one
     breakdown's groups, never the whole file, whatever the number of enrolments. What a
     streamed response or a background job writes (each breakdown is two SQL statements).
-    Needs an application context (and the request's locale, for labels) while it runs."""
+    Needs an application context (and the request's locale, for labels) while it runs.
+    `on_breakdown(done, total)` follows it (a job's progress)."""
     for n, name in enumerate(breakdowns):
         report = build_report(report_filter, (name,), threshold=threshold, protected=protected)
         yield from csv_rows(report, overall=n == 0)
+        if on_breakdown is not None:
+            on_breakdown(n + 1, len(breakdowns))
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from lms.extensions import db
 from lms.jobs.services import JobKind, JobProblem, Progress
 from lms.policy import has_role
 from lms.reports.breakdowns import IN_BRIEF, PUBLISHED
-from lms.reports.exports import CSV_HEADER, FORMATS
+from lms.reports.exports import CSV_HEADER, FORMATS, csv_stream
 from lms.reports.forms import FilterForm
-from lms.reports.participation import participation_report, report_filter, scope_of
+from lms.reports.participation import participation_report, report_filter, scope_of, threshold
 from lms.roles import Role
 
 PROBLEMS = {
@@ -37,7 +37,8 @@ def params(args: MultiDict) -> dict:
     return {"args": args.to_dict(flat=False)}
 
 
-def _report(job, *, protected: bool, breakdowns: tuple[str, ...]):
+def _filter(job, *, protected: bool):
+    """The job's filter, rebuilt against what its owner may see now."""
     owner = db.session.get(User, job.owner_id)
     if owner is None or not owner.active or not has_role(owner, Role.TRAINER):
         raise JobProblem("report-not-allowed")
@@ -48,27 +49,32 @@ def _report(job, *, protected: bool, breakdowns: tuple[str, ...]):
     slug = form.course.data
     if not form.validate() or (slug and slug not in form.known_courses):
         raise JobProblem("report-filters")
-    return participation_report(report_filter(form, scope), breakdowns, protected=protected)
+    return report_filter(form, scope)
 
 
-def _write_csv(report, out: Path) -> None:
+def _write_csv(job, progress: Progress, out: Path, *, protected: bool) -> None:
+    """Streamed breakdown by breakdown (memory holds one breakdown's groups), with progress
+    counted in breakdowns for the job page and the CLI's bar."""
+    chosen = _filter(job, protected=protected)
+    rows = csv_stream(chosen, PUBLISHED, threshold=threshold(), protected=protected, on_breakdown=progress)
     with out.open("w", encoding="utf-8", newline="") as handle:
-        for line in csv_lines(CSV_HEADER, FORMATS["csv"].render(report)):
+        for line in csv_lines(CSV_HEADER, rows):
             handle.write(line)
 
 
 def run_csv(job, progress: Progress, out: Path) -> dict:
-    _write_csv(_report(job, protected=True, breakdowns=PUBLISHED), out)
+    _write_csv(job, progress, out, protected=True)
     return {}
 
 
 def run_exact_csv(job, progress: Progress, out: Path) -> dict:
-    _write_csv(_report(job, protected=False, breakdowns=PUBLISHED), out)
+    _write_csv(job, progress, out, protected=False)
     return {}
 
 
 def run_brief(job, progress: Progress, out: Path) -> dict:
-    out.write_bytes(FORMATS["pdf"].render(_report(job, protected=True, breakdowns=IN_BRIEF)))
+    report = participation_report(_filter(job, protected=True), IN_BRIEF, protected=True)
+    out.write_bytes(FORMATS["pdf"].render(report))
     return {}
 
 

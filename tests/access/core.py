@@ -121,5 +121,5 @@ ROUTES = [
         {"person": "nobody@example.org"},
         note="unknown person",
     ),
-    post("admin.audit_export", "/admin/audit/export", ADMINS),
+    post("admin.audit_export", "/admin/audit/export", ADMIN_ACTION, note="starts a job"),
 ]

@@ -338,9 +338,14 @@ def test_the_csv_export_follows_the_filter_and_is_itself_recorded(admin_client, 
     audit.record(Action.SIGN_IN_FAILED, actor=None, details={"reason": "credentials"})
     db.session.commit()
     admin_client.submit("/admin/audit", {"action": "account-deactivated"})
-    response = admin_client.submit("/admin/audit/export")
+    started = admin_client.submit("/admin/audit/export")
+    assert started.status_code == 302 and started.headers["Location"].startswith("/jobs/")
+    job_page = admin_client.get(started.headers["Location"]).get_data(as_text=True)
+    assert "Audit log entries (CSV)" in job_page
+    response = admin_client.get(started.headers["Location"] + "/download")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    response.close()
     assert [(r["action"], r["subject_id"], r["subject"]) for r in rows] == [
         ("account-deactivated", str(person.id), "'=HYPERLINK(evil)")
     ]
@@ -350,3 +355,21 @@ def test_the_csv_export_follows_the_filter_and_is_itself_recorded(admin_client, 
 
 def test_the_export_without_a_csrf_token_is_refused(admin_client):
     assert admin_client.post("/admin/audit/export").status_code == 400
+
+
+def test_the_export_job_holds_nothing_for_one_who_is_no_longer_an_administrator(app, db, make_user):
+    """The job checks its owner when it runs: demoted meanwhile, they get a reason, not the log."""
+    from lms.admin.jobs import AUDIT_CSV
+    from lms.jobs import services
+    from lms.jobs.models import Job
+
+    admin = make_user(role=Role.ADMIN)
+    audit.record(Action.SIGN_IN_FAILED, actor=None)
+    with app.test_request_context():
+        job_id = services.start(AUDIT_CSV.name, admin, {"filter": {"person_id": "1 OR 1=1"}}).id
+        admin.role = Role.TRAINER
+        db.session.commit()
+    services.run.apply(args=[job_id])
+    db.session.expire_all()
+    job = db.session.get(Job, job_id)
+    assert job.problem == "audit-not-allowed" and job.file_name is None
