@@ -106,5 +106,5 @@ def _export_queued(criteria: queries.RegisterFilter, owner_email: str, out: Path
     with unit_of_work():
         job = job_services.start(jobs.ZIP.name, owner, jobs.criteria_params(criteria), total=total)
         job_id = job.id
-    follow_into(job_id, out, total=total, label="Exporting certificates")
+    follow_into(job_id, out, total=total, progress_label="Exporting certificates")
     click.echo(f"Exported {total} certificate(s) to {out}.")

@@ -13,12 +13,12 @@ import click
 from lms.jobs import services
 
 
-def follow_into(job_id: int, out: Path, *, total: int | None, label: str) -> None:
+def follow_into(job_id: int, out: Path, *, total: int | None, progress_label: str) -> None:
     """Show job `job_id`'s progress until it ends, then copy its file to `out` (through
     `out.part` and a rename, so a failure leaves no half-written file). ClickException when
     the job failed."""
     click.echo(f"Queued as job {job_id}: {services.page_url(job_id)}")
-    with click.progressbar(length=total or 1, label=label, file=sys.stderr) as bar:
+    with click.progressbar(length=total or 1, label=progress_label, file=sys.stderr) as bar:
         job = services.follow(job_id, lambda done: bar.update(done - bar.pos))
         bar.update(bar.length - bar.pos)
     if job.problem:

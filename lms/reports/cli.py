@@ -94,7 +94,7 @@ def export(out, unsuppressed, queued, actor_email, **filters):
             job_id = job_services.start(kind.name, actor, jobs.params(args), total=len(PUBLISHED)).id
     kind = "exact (audit-logged)" if unsuppressed else "protected"
     if queued:
-        follow_into(job_id, Path(out), total=len(PUBLISHED), label="Computing the breakdowns")
+        follow_into(job_id, Path(out), total=len(PUBLISHED), progress_label="Computing the breakdowns")
         click.echo(f"Wrote the participation data, {kind}, to {out}.")
     else:
         _write(Path(out), chosen, kind, protected=not unsuppressed)
