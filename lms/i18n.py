@@ -11,6 +11,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from lms.countries import country_name
 from lms.extensions import babel
 
 LANGUAGE_COOKIE = "lang"
@@ -74,6 +75,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["direction"] = language_direction
     app.jinja_env.filters["lang_dir"] = language_attributes
     app.jinja_env.filters["bdi"] = in_language
+    app.jinja_env.filters["country_name"] = country_name
 
     @app.context_processor
     def inject_locale() -> dict:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from flask_babel import lazy_gettext as _l
+
 
 class Role(enum.StrEnum):
     """Account roles, from least to most privileged; each includes the ones before it."""
@@ -18,3 +20,11 @@ class Role(enum.StrEnum):
 
     def includes(self, other: Role) -> bool:
         return self.rank >= other.rank
+
+    @property
+    def label(self):
+        """The role's name in the reader's language (a lazy string)."""
+        return _LABELS[self]
+
+
+_LABELS = {Role.LEARNER: _l("Learner"), Role.TRAINER: _l("Trainer"), Role.ADMIN: _l("Administrator")}

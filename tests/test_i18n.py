@@ -59,3 +59,26 @@ def test_course_text_markup_escapes_hostile_titles_and_codes(app):
     assert str(language_attributes('en" onmouseover="x')) == ' lang="en&#34; onmouseover=&#34;x" dir="ltr"'
     assert str(language_attributes("\x00")) == ' lang="\x00" dir="ltr"'
     assert str(language_attributes("nan")) == ' lang="nan" dir="ltr"'  # no such locale
+
+
+def test_countries_are_named_and_sorted_in_the_readers_language(client, app):
+    from lms.countries import country_choices, country_name
+
+    with app.test_request_context(headers={"Accept-Language": "pt"}):
+        assert country_name("KE") == "Quénia" and country_name("ke") == "Quénia"
+        assert country_name("ZZ") == "ZZ"
+        names = [name for _code, name in country_choices()]
+        assert names == sorted(names, key=str.casefold) and "Quénia" in names
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        assert country_name("KE") == "肯尼亚"
+    html = client.get("/register", headers={"Accept-Language": "pt"}).get_data(as_text=True)
+    assert '<option value="KE">Quénia</option>' in html
+
+
+def test_roles_are_named_in_the_readers_language(login, make_user):
+    from lms.roles import Role
+
+    admin = login(make_user(role=Role.ADMIN))
+    admin.submit("/language", {"language": "fr"})
+    html = admin.get("/admin/users").get_data(as_text=True)
+    assert "<td>Administrateur</td>" in html and "<td>admin</td>" not in html

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import gettext
-
-import pycountry
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from lms import countries
 from lms.accounts.models import Gender, ProfileRole
 
 GENDER_CHOICES = [
@@ -37,11 +34,10 @@ PROFILE_ROLE_CHOICES = [
 
 
 def country_choices() -> list[SelectChoice]:
-    """ISO 3166 countries, named in the reader's language where pycountry has a translation."""
-    locale = str(get_locale() or "en")
-    translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True)
-    names = [SelectChoice(c.alpha_2, translation.gettext(c.name)) for c in pycountry.countries]
-    return [SelectChoice("", _l("Choose a country"))] + sorted(names, key=lambda c: c.label.casefold())
+    """ISO 3166 countries, named and sorted in the reader's language (lms.countries)."""
+    return [SelectChoice("", _l("Choose a country"))] + [
+        SelectChoice(*pair) for pair in countries.country_choices()
+    ]
 
 
 class ProfileFields:

@@ -8,11 +8,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from lms.audit import Action
 from lms.roles import Role
 
-ROLE_CHOICES = [
-    SelectChoice(Role.LEARNER.value, _l("Learner")),
-    SelectChoice(Role.TRAINER.value, _l("Trainer")),
-    SelectChoice(Role.ADMIN.value, _l("Administrator")),
-]
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 
 
 class UserSearchForm(FlaskForm):

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, Form, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
+from lms.countries import is_country
 from lms.courses.labels import AUDIENCE_LABELS
 from lms.i18n import language_direction
 from lms.reports.breakdowns import BREAKDOWNS
@@ -64,7 +65,7 @@ class FilterForm(Form):
 
     def validate_country(self, field):
         field.data = (field.data or "").strip().upper()
-        if field.data and field.data not in dict(countries()):
+        if field.data and not is_country(field.data):
             raise ValidationError(
                 _l("“%(code)s” is not a country code (ISO 3166, such as KE).", code=field.data)
             )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-import pycountry
 from flask_babel import lazy_gettext as _l
 
 from lms.accounts.models import ProfileRole
+from lms.countries import country_choices
+from lms.countries import country_name as named_country
 
 PROFILE_ROLE_LABELS = {
     ProfileRole.FACULTY.value: _l("Faculty"),
@@ -17,13 +16,12 @@ PROFILE_ROLE_LABELS = {
 }
 
 
-@cache
-def countries() -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1]))
+def countries() -> list[tuple[str, str]]:
+    """The filter's countries, named and sorted in the reader's language."""
+    return country_choices()
 
 
 def country_name(code: str | None) -> str:
     if not code:
         return str(_l("Country not stated"))
-    country = pycountry.countries.get(alpha_2=code)
-    return country.name if country else code
+    return named_country(code)
