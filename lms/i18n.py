@@ -15,9 +15,17 @@ from lms.countries import country_name
 from lms.extensions import babel
 
 LANGUAGE_COOKIE = "lang"
+# The interface language's catalogue is shared, but dates and numbers follow the readers' own
+# usage: Babel's `pt` is Brazil's ("2 de dez. de 2026"), while Lusophone Africa and Timor-Leste
+# write as Portugal does. gettext finds the `pt` catalogue for `pt_PT` by itself.
+FORMAT_LOCALES = {"pt": "pt_PT"}
 
 
 def select_locale() -> str:
+    return FORMAT_LOCALES.get(_interface_language(), _interface_language())
+
+
+def _interface_language() -> str:
     supported = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands and background work
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -80,7 +88,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_locale() -> dict:
         return {
-            "current_locale": str(get_locale()),
+            "current_locale": get_locale().language,  # the interface language (pt, not pt_PT)
             "text_direction": text_direction(),
             "language_choices": language_choices,
         }

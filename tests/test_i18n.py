@@ -82,3 +82,16 @@ def test_roles_are_named_in_the_readers_language(login, make_user):
     admin.submit("/language", {"language": "fr"})
     html = admin.get("/admin/users").get_data(as_text=True)
     assert "<td>Administrateur</td>" in html and "<td>admin</td>" not in html
+
+
+def test_portuguese_dates_are_written_as_in_portugal_and_lusophone_africa(client, app):
+    """The `pt` catalogue with Portugal's formats: "2 de dezembro de 2026", not Brazil's."""
+    from datetime import date
+
+    from flask_babel import format_date, gettext
+
+    with app.test_request_context(headers={"Accept-Language": "pt-MZ,pt;q=0.9"}):
+        assert format_date(date(2026, 12, 2), "long") == "2 de dezembro de 2026"
+        assert gettext("Sign in") != "Sign in"  # the shared catalogue is found
+    html = client.get("/", headers={"Accept-Language": "pt"}).get_data(as_text=True)
+    assert '<html lang="pt" dir="ltr">' in html and '<option value="pt" lang="pt" selected>' in html
