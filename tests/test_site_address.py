@@ -374,8 +374,8 @@ def test_the_signed_credential_names_only_the_configured_site(make_app, world):
     assert status_url == f"{SITE}/credentials/status/{world.cert.status_index // 131072}"
     assert status["id"] == status_url
     assert signed["credentialSubject"]["achievement"]["id"].startswith(SITE + "/")
-    assert signed["proof"]["verificationMethod"] == document["verificationMethod"][0]["id"]
-    assert status["proof"]["verificationMethod"] == document["verificationMethod"][0]["id"]
+    assert signed["proof"][0]["verificationMethod"] == document["verificationMethod"][0]["id"]
+    assert status["proof"][0]["verificationMethod"] == document["verificationMethod"][0]["id"]
     with app.app_context():
         assert dataintegrity.verify_proof(signed, documents.key_resolver())
         assert dataintegrity.verify_proof(status, documents.key_resolver())

@@ -52,19 +52,26 @@ def add_proof(
         "proofPurpose": purpose,
     }
     signature = key.sign(_hash_data(unsecured, options))
-    return {**unsecured, "proof": {**options, "proofValue": "z" + keys.base58btc(signature)}}
+    # A set of one proof: Data Integrity allows an object or a set, 1EdTech's Open Badges 3.0
+    # JSON Schema accepts only the set (tests/certificates/test_schema.py).
+    return {**unsecured, "proof": [{**options, "proofValue": "z" + keys.base58btc(signature)}]}
 
 
 def verify_proof(
     document: dict, resolve: Callable[[str], Ed25519PublicKey | None], purpose="assertionMethod"
 ) -> str:
-    """Check the document's single eddsa-rdfc-2022 proof; returns its verification method.
+    """Check the document's single eddsa-rdfc-2022 proof (a set of one, or a bare object as
+    credentials issued before 2 December 2026 have it); returns its verification method.
 
     `resolve` maps a verification method id to the key it names, or None for a key this
     verifier does not trust. Raises ProofError with a code: `no-proof`, `unsupported-proof`,
     `unknown-key`, `not-canonical` (unknown context, undefined term), `bad-signature`.
     """
     proof = document.get("proof") if isinstance(document, dict) else None
+    if isinstance(proof, list):  # today's form, a set of one; a bare object is older
+        if len(proof) != 1:
+            raise ProofError("unsupported-proof", f"a set of {len(proof)} proofs")
+        proof = proof[0]
     if not isinstance(proof, dict):
         raise ProofError("no-proof")
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:

@@ -64,7 +64,7 @@ def test_the_reference_verifier_rejects_a_change_of_one_character(client, certif
     hours = copy.deepcopy(vc)
     hours["credentialSubject"]["achievement"]["creditsAvailable"] += 1
     created = copy.deepcopy(vc)
-    created["proof"]["created"] = created["proof"]["created"].replace("2", "1", 1)
+    created["proof"][0]["created"] = created["proof"][0]["created"].replace("2", "1", 1)
     results = outside_verify(client, [name, hours, created])["credentials"]
     assert [r["verified"] for r in results] == [False, False, False], results
 
