@@ -2,7 +2,7 @@
 
 Run from the repository: `.venv/bin/python tools/screenshots.py` (needs Debian's Chromium and the
 test extra's Playwright). It builds a throw-away site with the shipped courses in a temporary
-folder, signs a learner in and photographs the same lesson in the English and Arabic interfaces
+folder, signs a learner in and photographs the same lesson in the English, Arabic and Chinese interfaces
 at 360 x 760 pixels, the size of a small Android phone.
 """
 
@@ -72,7 +72,7 @@ def main() -> None:
             page.locator("main form button[type=submit]").click()
             page.goto("/courses/inclusive-digital-teaching")
             page.locator("form[action$='/enrol'] button").click()
-            for language in ("en", "ar"):
+            for language in ("en", "ar", "zh"):
                 page.context.add_cookies([{"name": "lang", "value": language, "url": base}])
                 page.goto(LESSON)
                 page.screenshot(path=str(ROOT / "docs" / f"lesson-phone-{language}.png"))

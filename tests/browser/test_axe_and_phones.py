@@ -56,11 +56,13 @@ def test_every_page_passes_axe_at_1280_and_360_pixels_and_fits_320(tour, languag
     assert not too_wide, "wider than a 320-pixel screen:\n" + "\n".join(too_wide)
 
 
-def test_no_page_scrolls_sideways_on_a_320_pixel_phone_in_french(tour):
-    """French words are the longest of the three interfaces."""
+@pytest.mark.parametrize("language", ["fr", "pt", "sw", "zh", "id"])
+def test_no_page_scrolls_sideways_on_a_320_pixel_phone_in_the_other_languages(tour, language):
+    """French and Portuguese words are the longest, Swahili's and Indonesian's compounds the
+    widest unbreakable runs, Chinese lines break anywhere but its names are wide."""
     too_wide = []
     for page_visit in tour.visits:
-        page = visit(tour, page_visit, "fr", 320)
+        page = visit(tour, page_visit, language, 320)
         too_wide += [
             f"{page_visit.url} ({page_visit.visitor}): {p}" for p in page.evaluate(WIDER_THAN_THE_SCREEN)
         ]
