@@ -201,9 +201,12 @@ def module(slug: str, module_slug: str):
     draft = _draft(slug)
     module = _module(draft, module_slug)
     form = ModuleForm(obj=module)
+    if request.method == "GET" and module.due_at is not None:
+        form.due_on.data, form.due_time.data = module.due_at.date(), module.due_at.time()
     if form.validate_on_submit():
         with refusals_on(form):
-            services.update_module(module, form.title.data, form.summary.data)
+            services.update_module(module, form.title.data, form.summary.data, form.due_on.data,
+                                   form.due_time.data)  # fmt: skip
             flash(_("Module saved in the draft."), "success")
             return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
     return render_template(
