@@ -10,6 +10,7 @@ in exactly the same way. Nothing here touches the database or writes a file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tomllib
@@ -249,10 +250,8 @@ class Reader:
         value = data[key]
         if isinstance(value, str):
             text = value.strip()
-            try:
+            with contextlib.suppress(ValueError):
                 value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
-            except ValueError:
-                pass
         if isinstance(value, datetime):
             if value.tzinfo is None:
                 self.problem("key.due-zone", self.line_of(key), key=key, value=_shown(value))

@@ -64,7 +64,9 @@ def validate_course(course: CourseSpec, limits: Limits = Limits()) -> list[Probl
         check.problem("course.dates", "enrol_until")
     starts, ends = course.starts_on, course.ends_on
     if starts and ends and ends < starts:
-        check.problem("course.ends-before-starts", "ends_on", starts=starts.isoformat(), ends=ends.isoformat())
+        check.problem(
+            "course.ends-before-starts", "ends_on", starts=starts.isoformat(), ends=ends.isoformat()
+        )
         starts = ends = None  # the window is wrong, not the modules' dates
     problems = check.problems
     for position, module in enumerate(course.modules, start=1):

@@ -37,7 +37,9 @@ class CompletionRule(enum.StrEnum):
 
 class Course(db.Model):
     __tablename__ = "course"
-    __table_args__ = (CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates"),)
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)

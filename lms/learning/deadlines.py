@@ -93,9 +93,22 @@ def _deadlines(*conditions) -> list[Deadline]:
     )
     rows = db.session.execute(
         select(
-            Enrolment.user_id, Course.id, Course.slug, Course.title, Course.language, Course.completion_rule,
-            Course.updated_at, Module.id, Module.slug, Module.title, Module.due_on, Module.due_at,
-            lessons_total, lessons_done, Quiz.id, quiz_passed,
+            Enrolment.user_id,
+            Course.id,
+            Course.slug,
+            Course.title,
+            Course.language,
+            Course.completion_rule,
+            Course.updated_at,
+            Module.id,
+            Module.slug,
+            Module.title,
+            Module.due_on,
+            Module.due_at,
+            lessons_total,
+            lessons_done,
+            Quiz.id,
+            quiz_passed,
         )  # fmt: skip
         .select_from(Enrolment)
         .join(Course, Course.id == Enrolment.course_id)
@@ -112,8 +125,20 @@ def _deadlines(*conditions) -> list[Deadline]:
             not rule.counts_quizzes or quiz_id is None or bool(passed)
         )
         found.append(
-            Deadline(user_id, course_id, slug, title, language, module_id, module_slug, module_title, due_on,
-                     due_at, finished, updated_at)  # fmt: skip
+            Deadline(
+                user_id,
+                course_id,
+                slug,
+                title,
+                language,
+                module_id,
+                module_slug,
+                module_title,
+                due_on,
+                due_at,
+                finished,
+                updated_at,
+            )  # fmt: skip
         )
     found.sort(key=lambda d: (d.user_id, d.closes_at, d.course_id))
     return found

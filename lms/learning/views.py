@@ -210,7 +210,7 @@ def calendar_feed(token: str):
     body = calendar.calendar_of(user, _("Due dates"))
     return Response(
         body, mimetype="text/calendar",
-        headers={"Cache-Control": "private, no-cache", "Content-Disposition": 'inline; filename="due-dates.ics"',
+        headers={"Cache-Control": "no-store", "Content-Disposition": 'inline; filename="due-dates.ics"',
                  "Referrer-Policy": "no-referrer"},
     )  # fmt: skip
 

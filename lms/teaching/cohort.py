@@ -78,8 +78,13 @@ def cohort(
             passed.get(user.id, 0) if rule.counts_quizzes else 0
         )
         members.append(
-            CohortMember(user, enrolment, Tally(done, lesson_total + quiz_total), best.get(user.id, {}),
-                         late.get(user.id, []))  # fmt: skip
+            CohortMember(
+                user,
+                enrolment,
+                Tally(done, lesson_total + quiz_total),
+                best.get(user.id, {}),
+                late.get(user.id, []),
+            )  # fmt: skip
         )
     if only_behind:
         members = [member for member in members if member.late]

@@ -6,6 +6,7 @@ Revises: 5b2e7c1d9a40
 Create Date: 2026-12-02 06:45:00.000000
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 

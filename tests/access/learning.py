@@ -69,7 +69,9 @@ ROUTES = [
     post("learning.reset_calendar", "/account/calendar", cells(LOGIN, 302, 302, 302)),
     # The feed is opened by calendar apps, which cannot sign in: its token is the only key.
     Route("learning.calendar_feed", lambda w: f"/calendar/{w.calendar_token}.ics", PUBLIC),
-    Route("learning.calendar_feed", "/calendar/" + "A" * 43 + ".ics", cells(404, 404, 404, 404), note="unknown"),
+    Route(
+        "learning.calendar_feed", "/calendar/" + "A" * 43 + ".ics", cells(404, 404, 404, 404), note="unknown"
+    ),
     Route("quizzes.quiz", "/courses/open/quizzes/m1", STUDY),
     # Attempt 1 is the enrolled learner's second submission of it: shown again, never scored twice.
     post(

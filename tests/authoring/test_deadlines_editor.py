@@ -34,7 +34,9 @@ def test_the_course_form_sets_the_start_and_end_dates(db, editor, draft):
 def test_a_new_course_can_have_dates_and_none_are_required(db, editor):
     response = editor.submit("/authoring/new", {**COURSE_FORM, "starts_on": "2027-01-11"})
     assert response.status_code == 302
-    course = db.session.execute(select(Course).where(Course.slug == "open-educational-resources")).scalar_one()
+    course = db.session.execute(
+        select(Course).where(Course.slug == "open-educational-resources")
+    ).scalar_one()
     assert course.starts_on == date(2027, 1, 11) and course.ends_on is None
 
 
@@ -67,11 +69,15 @@ def test_the_module_form_sets_a_due_day_or_a_due_moment(db, editor, draft):
 
 def test_a_time_without_a_day_is_refused(db, editor, draft):
     response = editor.submit("/authoring/phones/modules/module-1", module_form(due_time="17:30"))
-    assert response.status_code == 400 and "Give the day as well as the time." in response.get_data(as_text=True)
+    assert response.status_code == 400 and "Give the day as well as the time." in response.get_data(
+        as_text=True
+    )
 
 
 def test_publishing_carries_the_dates_to_learners(db, editor, draft):
-    editor.submit("/authoring/phones/details", {**DETAILS, "starts_on": "2027-01-11", "ends_on": "2027-03-26"})
+    editor.submit(
+        "/authoring/phones/details", {**DETAILS, "starts_on": "2027-01-11", "ends_on": "2027-03-26"}
+    )
     editor.submit("/authoring/phones/modules/module-1", module_form(due_on="2027-02-01"))
     editor.submit("/authoring/phones/modules/module-2", module_form(title="Module 2", due_on="2027-03-01",
                                                                     due_time="09:00"))  # fmt: skip
@@ -79,14 +85,19 @@ def test_publishing_carries_the_dates_to_learners(db, editor, draft):
     db.session.expire_all()
     course = db.session.execute(select(Course).where(Course.slug == "phones")).scalar_one()
     assert (course.starts_on, course.ends_on) == (date(2027, 1, 11), date(2027, 3, 26))
-    modules = db.session.execute(select(Module).where(Module.course_id == course.id).order_by(Module.position))
+    modules = db.session.execute(
+        select(Module).where(Module.course_id == course.id).order_by(Module.position)
+    )
     assert [(m.due_on, m.due_at) for m in modules.scalars()] == [
-        (date(2027, 2, 1), None), (None, datetime(2027, 3, 1, 9, 0))
+        (date(2027, 2, 1), None),
+        (None, datetime(2027, 3, 1, 9, 0)),
     ]
 
 
 def test_a_due_date_outside_the_course_cannot_be_published(db, editor, draft):
-    editor.submit("/authoring/phones/details", {**DETAILS, "starts_on": "2027-01-11", "ends_on": "2027-03-26"})
+    editor.submit(
+        "/authoring/phones/details", {**DETAILS, "starts_on": "2027-01-11", "ends_on": "2027-03-26"}
+    )
     editor.submit("/authoring/phones/modules/module-1", module_form(due_on="2027-04-01"))
     response = editor.submit("/authoring/phones/publish")
     page = response.get_data(as_text=True)
@@ -95,7 +106,9 @@ def test_a_due_date_outside_the_course_cannot_be_published(db, editor, draft):
 
 
 def test_dates_round_trip_through_zip_export_and_import(db, editor, draft):
-    editor.submit("/authoring/phones/details", {**DETAILS, "starts_on": "2027-01-11", "ends_on": "2027-03-26"})
+    editor.submit(
+        "/authoring/phones/details", {**DETAILS, "starts_on": "2027-01-11", "ends_on": "2027-03-26"}
+    )
     editor.submit("/authoring/phones/modules/module-1", module_form(due_on="2027-02-01"))
     editor.submit("/authoring/phones/modules/module-2", module_form(title="Module 2", due_on="2027-03-01",
                                                                     due_time="09:00"))  # fmt: skip
@@ -114,7 +127,8 @@ def test_dates_round_trip_through_zip_export_and_import(db, editor, draft):
     draft = db.session.get(DraftCourse, draft.course_id)
     assert (draft.starts_on, draft.ends_on) == (date(2027, 1, 11), date(2027, 3, 26))
     assert [(m.due_on, m.due_at) for m in draft.modules] == [
-        (date(2027, 2, 1), None), (None, datetime(2027, 3, 1, 9, 0))
+        (date(2027, 2, 1), None),
+        (None, datetime(2027, 3, 1, 9, 0)),
     ]
     assert db.session.get(Course, draft.course_id).ends_on == date(2027, 3, 26)
     again = editor.get("/authoring/phones/export.zip").data

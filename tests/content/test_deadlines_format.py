@@ -22,7 +22,9 @@ def module_toml(due: str) -> str:
 
 
 def load(tmp_path: Path, course: str = "", due: str = ""):
-    write_course(tmp_path, files={"course.toml": course_toml(course), "01-start/module.toml": module_toml(due)})
+    write_course(
+        tmp_path, files={"course.toml": course_toml(course), "01-start/module.toml": module_toml(due)}
+    )
     return load_tree(tmp_path)
 
 

@@ -144,6 +144,8 @@ def test_my_learning_keeps_its_query_count_with_deadlines(client, login, db, cou
 
     one = measure()
     for n in range(1, 6):
-        factories.enrol(user, factories.make_course(f"d{n}", modules=3, lessons=2, dues=[days(-n), days(n), None]))
+        factories.enrol(
+            user, factories.make_course(f"d{n}", modules=3, lessons=2, dues=[days(-n), days(n), None])
+        )
     db.session.commit()
     assert measure() == one

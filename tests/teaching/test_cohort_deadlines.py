@@ -45,9 +45,9 @@ def test_the_cohort_shows_who_is_behind(client, login, db, cohort_course):
     login(trainer)
     page = client.get("/teaching/dated/cohort").get_data(as_text=True)
     assert "Late modules" in page
-    grace = page[page.index("Grace Wanjiru"):]
+    grace = page[page.index("Grace Wanjiru") :]
     assert grace.index("Behind") < grace.index("Module 1") < grace.index("</tr>")
-    aaron_row = page[page.index("Aaron Zulu"):]
+    aaron_row = page[page.index("Aaron Zulu") :]
     assert "On track" in aaron_row[: aaron_row.index("</tr>")]
     behind_only = client.get("/teaching/dated/cohort?behind=1").get_data(as_text=True)
     assert "Grace Wanjiru" in behind_only and "Aaron Zulu" not in behind_only
