@@ -55,10 +55,12 @@ def course_spec(
     questions: int = 2,
     rule: str = "lessons-and-quizzes",
     max_attempts: int = 3,
+    dues: list | None = None,
     **course_fields,
 ):
     """A CourseSpec as the file parser would produce it, with predictable slugs:
-    modules m1.., lessons m1-l1.., questions q1.. (option `a` is correct, `b` is not)."""
+    modules m1.., lessons m1-l1.., questions q1.. (option `a` is correct, `b` is not).
+    `dues`: each module's due date in turn (a date, an aware datetime or None)."""
     from lms.content.tree import CourseSpec, LessonSpec, ModuleSpec, OptionSpec, QuestionSpec, QuizSpec
     from lms.courses.models import Audience, CompletionRule
     from lms.quizzes.models import QuestionKind
@@ -118,7 +120,10 @@ def course_spec(
         source_path=f"/tmp/courses/{slug}",
     )
     values.update(course_fields)
-    return CourseSpec(**values)
+    spec = CourseSpec(**values)
+    for module, due in zip(spec.modules, dues or [], strict=False):
+        module.due = due
+    return spec
 
 
 def make_course(slug: str = "test-course", **kwargs):

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     FieldList,
     Form,
@@ -19,6 +20,7 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.fields import DecimalField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -62,6 +64,11 @@ class CourseForm(FlaskForm):
     pass_mark = IntegerField(
         _l("Quiz pass mark (percent)"), default=70, validators=[InputRequired(), NumberRange(min=0, max=100)]
     )
+    starts_on = DateField(
+        _l("The course starts on"), validators=[Optional()],
+        description=_l("Optional. With the end date, it bounds the modules' due dates."),
+    )  # fmt: skip
+    ends_on = DateField(_l("The course ends on"), validators=[Optional()], description=_l("Optional."))
 
     def values(self) -> dict:
         return dict(
@@ -70,6 +77,7 @@ class CourseForm(FlaskForm):
             hours=float(self.hours.data),
             outcomes=[line.strip() for line in self.outcomes.data.splitlines() if line.strip()],
             completion_rule=CompletionRule(self.completion_rule.data), pass_mark=self.pass_mark.data,
+            starts_on=self.starts_on.data, ends_on=self.ends_on.data,
         )  # fmt: skip
 
 
@@ -89,6 +97,14 @@ class TitleForm(FlaskForm):
 class ModuleForm(FlaskForm):
     title = StringField(_l("Module title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), render_kw={"rows": 3})
+    due_on = DateField(
+        _l("Due on"), validators=[Optional()],
+        description=_l("Optional: the day learners should have finished this module by."),
+    )  # fmt: skip
+    due_time = TimeField(
+        _l("Due at (time of day, UTC)"), validators=[Optional()],
+        description=_l("Optional: leave empty for the whole day."),
+    )  # fmt: skip
 
 
 class LessonForm(FlaskForm):

@@ -42,6 +42,8 @@ class DraftCourse(db.Model):
     enrolment_key: Mapped[str | None] = mapped_column(String(100))
     enrol_from: Mapped[date | None]
     enrol_until: Mapped[date | None]
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
     # True while the draft holds changes learners do not see yet.
     unpublished_changes: Mapped[bool] = mapped_column(default=True)
     published_at: Mapped[datetime | None]
@@ -83,6 +85,8 @@ class DraftModule(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    due_on: Mapped[date | None]
+    due_at: Mapped[datetime | None]  # naive UTC
     # {"title", "pass_mark" (None: the course's), "max_attempts", "questions": [{"slug", "kind",
     #  "prompt", "options": [{"slug", "text", "correct", "feedback"}]}]}, or None: no quiz.
     quiz: Mapped[dict | None] = mapped_column(JSON)

@@ -45,7 +45,9 @@ from lms.content.tree import (
     OptionSpec,
     QuestionSpec,
     QuizSpec,
+    joined_due,
     lesson_body,
+    split_due,
 )
 from lms.content.validation import validate_course
 from lms.courses.access import teaches
@@ -149,13 +151,14 @@ def draft_spec(
         used: dict[str, str] = {}
         lessons = [_lesson_spec(lesson, names, used) for lesson in module.lessons]
         modules.append(ModuleSpec(slug=module.slug, title=_text(module.title), summary=_text(module.summary),
-                                  lessons=lessons, quiz=_quiz_spec(module.quiz)))  # fmt: skip
+                                  lessons=lessons, quiz=_quiz_spec(module.quiz),
+                                  due=joined_due(module.due_on, module.due_at)))  # fmt: skip
     return CourseSpec(
         slug=course.slug, title=_text(draft.title), summary=_text(draft.summary), audience=draft.audience,
         language=_text(draft.language), hours=float(draft.hours), version=version or course.version,
         outcomes=[_text(o) for o in draft.outcomes or []], completion_rule=draft.completion_rule,
         pass_mark=draft.pass_mark, enrolment_key=_text(draft.enrolment_key) or None, enrol_from=draft.enrol_from,
-        enrol_until=draft.enrol_until,
+        enrol_until=draft.enrol_until, starts_on=draft.starts_on, ends_on=draft.ends_on,
         published=course.published if published is None else published, modules=modules, source_path=None,
     )  # fmt: skip
 
@@ -304,7 +307,7 @@ def load_spec(spec: CourseSpec, user: User, draft: DraftCourse | None) -> DraftC
         title=spec.title, summary=spec.summary, audience=spec.audience, language=spec.language,
         hours=spec.hours, outcomes=list(spec.outcomes), completion_rule=spec.completion_rule,
         pass_mark=spec.pass_mark, enrolment_key=spec.enrolment_key, enrol_from=spec.enrol_from,
-        enrol_until=spec.enrol_until,
+        enrol_until=spec.enrol_until, starts_on=spec.starts_on, ends_on=spec.ends_on,
     )  # fmt: skip
     if draft is None:
         course = Course(slug=spec.slug, version=spec.version, published=False, source_path=None, **values)
@@ -327,6 +330,7 @@ def load_spec(spec: CourseSpec, user: User, draft: DraftCourse | None) -> DraftC
             module = DraftModule(slug=module_spec.slug, title=module_spec.title)
             draft.modules.append(module)
         module.position, module.title, module.summary = position, module_spec.title, module_spec.summary
+        module.due_on, module.due_at = split_due(module_spec.due)
         module.quiz = _quiz_document(module_spec.quiz)
         kept_modules.append(module)
     db.session.flush()

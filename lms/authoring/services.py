@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime, time
 from pathlib import PurePath
 
 from flask import current_app
@@ -92,6 +93,7 @@ def create_course(owner: User, slug: str, **values) -> DraftCourse:
     if db.session.execute(select(Course.id).where(Course.slug == slug)).first() is not None:
         raise AuthoringError(_("Another course already uses this address."), "slug")
     values["title"] = checked_title(values.get("title"))
+    checked_course_dates(values.get("starts_on"), values.get("ends_on"))
     course = Course(slug=slug, version="0", published=False, source_path=None, **values)
     db.session.add(course)
     db.session.flush()
@@ -102,8 +104,14 @@ def create_course(owner: User, slug: str, **values) -> DraftCourse:
     return draft
 
 
+def checked_course_dates(starts_on: date | None, ends_on: date | None) -> None:
+    if starts_on is not None and ends_on is not None and ends_on < starts_on:
+        raise AuthoringError(_("The course cannot end before it starts."), "ends_on")
+
+
 def update_details(draft: DraftCourse, **values) -> None:
     values["title"] = checked_title(values.get("title"))
+    checked_course_dates(values.get("starts_on"), values.get("ends_on"))
     for name, value in values.items():
         setattr(draft, name, value)
     mark_changed(draft)
@@ -147,9 +155,17 @@ def add_module(draft: DraftCourse, title: str) -> DraftModule:
     return module
 
 
-def update_module(module: DraftModule, title: str, summary: str) -> None:
+def update_module(module: DraftModule, title: str, summary: str, due_on: date | None = None,
+                  due_time: time | None = None) -> None:  # fmt: skip
+    """`due_on` alone: due that whole day; with `due_time` (UTC): due at that moment."""
     module.title = checked_title(title)
     module.summary = (summary or "").strip()
+    if due_time is not None and due_on is None:
+        raise AuthoringError(_("Give the day as well as the time."), "due_on")
+    if due_time is None:
+        module.due_on, module.due_at = due_on, None
+    else:
+        module.due_on, module.due_at = None, datetime.combine(due_on, due_time.replace(tzinfo=None))
     mark_changed(module.draft)
     db.session.flush()
 

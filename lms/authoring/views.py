@@ -195,15 +195,24 @@ def add_module(slug: str):
     ), 400  # fmt: skip
 
 
+def _module_form(module) -> ModuleForm:
+    """The module's form; a due moment shows as its day and time (UTC) unless just submitted."""
+    form = ModuleForm(obj=module)
+    if request.method == "GET" and module.due_at is not None:
+        form.due_on.data, form.due_time.data = module.due_at.date(), module.due_at.time()
+    return form
+
+
 @bp.route("/authoring/<slug>/modules/<module_slug>", methods=["GET", "POST"])
 @trainer_required
 def module(slug: str, module_slug: str):
     draft = _draft(slug)
     module = _module(draft, module_slug)
-    form = ModuleForm(obj=module)
+    form = _module_form(module)
     if form.validate_on_submit():
         with refusals_on(form):
-            services.update_module(module, form.title.data, form.summary.data)
+            services.update_module(module, form.title.data, form.summary.data, form.due_on.data,
+                                   form.due_time.data)  # fmt: skip
             flash(_("Module saved in the draft."), "success")
             return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
     return render_template(
@@ -253,7 +262,7 @@ def add_lesson(slug: str, module_slug: str):
             lesson = services.add_lesson(module, form.title.data, current_user)
             return redirect(url_for("authoring.lesson", slug=slug, lesson_slug=lesson.slug))
     return render_template(
-        "authoring/module.html", draft=draft, module=module, form=ModuleForm(obj=module), lesson_form=form,
+        "authoring/module.html", draft=draft, module=module, form=_module_form(module), lesson_form=form,
         action_form=ActionForm(),
     ), 400  # fmt: skip
 

@@ -20,7 +20,7 @@ import re
 import stat
 import zipfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 
 from lms.content.problems import Place, Problem, render
@@ -81,6 +81,8 @@ def toml_value(value) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, datetime):  # a moment, always written in UTC
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
@@ -103,7 +105,8 @@ def course_files(spec: CourseSpec) -> dict[str, bytes]:
         ("audience", str(spec.audience.value) if spec.audience is not None else None),
         ("language", spec.language), ("hours", spec.hours), ("version", spec.version),
         ("outcomes", list(spec.outcomes)), ("enrolment_key", spec.enrolment_key),
-        ("enrol_from", spec.enrol_from), ("enrol_until", spec.enrol_until), ("published", spec.published),
+        ("enrol_from", spec.enrol_from), ("enrol_until", spec.enrol_until), ("starts_on", spec.starts_on),
+        ("ends_on", spec.ends_on), ("published", spec.published),
     ]  # fmt: skip
     completion = [
         ("rule", spec.completion_rule.value if spec.completion_rule is not None else None),
@@ -119,7 +122,9 @@ def course_files(spec: CourseSpec) -> dict[str, bytes]:
 
 
 def _module_files(module: ModuleSpec, folder: str, files: dict) -> None:
-    files[f"{folder}/module.toml"] = _toml_lines([("title", module.title), ("summary", module.summary)])
+    files[f"{folder}/module.toml"] = _toml_lines(
+        [("title", module.title), ("summary", module.summary), ("due", module.due)]
+    )
     for position, lesson in enumerate(module.lessons, start=1):
         _lesson_files(lesson, folder, lesson_file(position, lesson.slug), files)
     if module.quiz is not None:

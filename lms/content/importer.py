@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.content.markup import render_markdown
 from lms.content.problems import Place, Problem
-from lms.content.tree import CourseSpec, LessonSpec, ModuleSpec, QuizSpec
+from lms.content.tree import CourseSpec, LessonSpec, ModuleSpec, QuizSpec, split_due
 from lms.courses.models import Course, Lesson, Module
 from lms.extensions import db
 from lms.media.services import media_url, store_image
@@ -89,7 +89,7 @@ def apply_course(spec: CourseSpec, report: ImportReport, source_path: str | None
         title=spec.title, summary=spec.summary, audience=spec.audience, language=spec.language,
         hours=spec.hours, version=spec.version, outcomes=spec.outcomes, completion_rule=spec.completion_rule,
         pass_mark=spec.pass_mark, enrolment_key=spec.enrolment_key, enrol_from=spec.enrol_from,
-        enrol_until=spec.enrol_until, published=spec.published,
+        enrol_until=spec.enrol_until, starts_on=spec.starts_on, ends_on=spec.ends_on, published=spec.published,
     )  # fmt: skip
     if course is None:
         course = Course(slug=spec.slug, source_path=source_path or spec.source_path, **values)
@@ -106,14 +106,15 @@ def apply_course(spec: CourseSpec, report: ImportReport, source_path: str | None
     for position, module_spec in enumerate(spec.modules, start=1):
         module = existing_modules.pop(module_spec.slug, None)
         module_label = f"module {spec.slug}/{module_spec.slug}"
+        due_on, due_at = split_due(module_spec.due)
         if module is None:
             module = Module(course=course, slug=module_spec.slug, position=position, title=module_spec.title,
-                            summary=module_spec.summary)  # fmt: skip
+                            summary=module_spec.summary, due_on=due_on, due_at=due_at)  # fmt: skip
             db.session.add(module)
             report.added.append(module_label)
         else:
             _assign(module, report.changed, module_label, position=position, title=module_spec.title,
-                    summary=module_spec.summary)  # fmt: skip
+                    summary=module_spec.summary, due_on=due_on, due_at=due_at)  # fmt: skip
         db.session.flush()
         for lesson_position, lesson_spec in enumerate(module_spec.lessons, start=1):
             kept_lessons.add(lesson_spec.slug)

@@ -61,6 +61,13 @@ MESSAGES = {
     "key.unknown": _l("unknown key '%(key)s' (allowed: %(allowed)s)"),
     "key.choice": _l("'%(key)s' must be one of: %(allowed)s (got '%(value)s')"),
     "key.range": _l("'%(key)s' must be between %(low)s and %(high)s (got %(value)s)"),
+    "key.date": _l("'%(key)s' must be a date such as 2027-03-01 (got '%(value)s')"),
+    "key.due": _l(
+        "'%(key)s' must be a date such as 2027-03-01 or a time such as 2027-03-01T17:00:00Z (got '%(value)s')"
+    ),
+    "key.due-zone": _l(
+        "'%(key)s' has a time without an offset from UTC: write it as 2027-03-01T17:00:00Z or 2027-03-01T17:00:00+03:00 (got '%(value)s')"
+    ),
     # the course
     "course.slug": _l(
         "course slug '%(slug)s' must be lowercase letters, digits and single dashes (at most %(max)s)"
@@ -71,12 +78,15 @@ MESSAGES = {
     "course.language": _l("'language' must be a language code such as en, fr or ar (got '%(value)s')"),
     "course.outcomes": _l("'outcomes' must be a non-empty list of sentences"),
     "course.dates": _l("'enrol_from' is after 'enrol_until'"),
+    "course.ends-before-starts": _l("'ends_on' (%(ends)s) is before 'starts_on' (%(starts)s)"),
     "course.no-modules": _l("the course has no module folders (named like 01-introduction)"),
     # modules and lessons
     "module.slug": _l(
         "module slug '%(slug)s' must be lowercase letters, digits and single dashes (at most %(max)s)"
     ),
     "module.empty": _l("the module has no lessons and no quiz"),
+    "module.due-before-start": _l("the module is due on %(due)s, before the course starts (%(starts)s)"),
+    "module.due-after-end": _l("the module is due on %(due)s, after the course ends (%(ends)s)"),
     "lesson.slug-taken": _l("lesson slug '%(slug)s' is also used in %(other)s"),
     "lesson.too-large": _l("the lesson is larger than %(kb)s KB"),
     "lesson.no-header": _l("a lesson starts with a header between '+++' lines (title, minutes)"),

@@ -10,11 +10,12 @@ in exactly the same way. Nothing here touches the database or writes a file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
@@ -225,6 +226,42 @@ class Reader:
                 "key.unknown", self.line_of(key, context), key=key, allowed=", ".join(sorted(allowed))
             )
 
+    def day(self, data: dict, key: str) -> date | None:
+        """An optional calendar day: a TOML date (2027-03-01), or the same written as a string."""
+        if key not in data:
+            return None
+        value = data[key]
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        elif isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        self.problem("key.date", self.line_of(key), key=key, value=_shown(value))
+        return None
+
+    def due(self, data: dict, key: str = "due") -> date | datetime | None:
+        """An optional deadline: a day (2027-03-01) or a moment with its offset from UTC
+        (2027-03-01T17:00:00Z, 2027-03-01T17:00:00+03:00), kept in UTC. A moment without an
+        offset is refused: whose 17:00 it is cannot be guessed."""
+        if key not in data:
+            return None
+        value = data[key]
+        if isinstance(value, str):
+            text = value.strip()
+            with contextlib.suppress(ValueError):
+                value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                self.problem("key.due-zone", self.line_of(key), key=key, value=_shown(value))
+                return None
+            return value.astimezone(UTC)
+        if isinstance(value, date):
+            return value
+        self.problem("key.due", self.line_of(key), key=key, value=_shown(value))
+        return None
+
     def choice(self, data: dict, key: str, enum_class, context: str | None = None):
         value = self.get(data, key, str, context=context)
         if value is None:
@@ -251,6 +288,12 @@ def line_of(text: str, key: str, after: str | None = None) -> int | None:
         if pattern.match(lines[number]):
             return number + 1
     return None
+
+
+def _shown(value, limit: int = 40) -> str:
+    """A value as a problem quotes it: short, whatever the file held."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _holds_nul(value) -> bool:
@@ -294,7 +337,7 @@ def read_tree(source: Source, limits: Limits = Limits()) -> tuple[list[CourseSpe
 
 _COURSE_KEYS = {
     "slug", "title", "summary", "audience", "language", "hours", "version", "outcomes", "completion",
-    "enrolment_key", "enrol_from", "enrol_until", "published",
+    "enrolment_key", "enrol_from", "enrol_until", "starts_on", "ends_on", "published",
 }  # fmt: skip
 
 
@@ -324,6 +367,7 @@ def _read_course(source: Source, folder: PurePosixPath, problems: list[Problem],
     key = reader.get(data, "enrolment_key", str, required=False)
     enrol_from = reader.get(data, "enrol_from", date, required=False)
     enrol_until = reader.get(data, "enrol_until", date, required=False)
+    starts_on, ends_on = reader.day(data, "starts_on"), reader.day(data, "ends_on")
     published = reader.get(data, "published", bool, required=False, default=True)
     origin.folder = source.name(folder)
     origin.incomplete = failed or modules_failed or reader.failed
@@ -332,7 +376,8 @@ def _read_course(source: Source, folder: PurePosixPath, problems: list[Problem],
         hours=float(hours) if hours is not None else None, version=version,
         outcomes=[o.strip() if isinstance(o, str) else o for o in outcomes or []], completion_rule=rule,
         pass_mark=pass_mark, enrolment_key=key or None, enrol_from=enrol_from, enrol_until=enrol_until,
-        published=published, modules=modules, source_path=source.name(folder), origin=origin,
+        published=published, modules=modules, source_path=source.name(folder), starts_on=starts_on,
+        ends_on=ends_on, origin=origin,
     )  # fmt: skip
 
 
@@ -389,12 +434,13 @@ def _read_module(source: Source, slug: str, folder: PurePosixPath, position: int
         reader.problem("module.no-toml")
     else:
         data = reader.load_toml()
-    title, summary = None, ""
+    title, summary, due = None, "", None
     if data is not None:
-        reader.unknown_keys(data, {"title", "summary", "slug"})
+        reader.unknown_keys(data, {"title", "summary", "slug", "due"})
         slug = reader.get(data, "slug", str, required=False, default=slug)
         title = reader.get(data, "title", str)
         summary = reader.get(data, "summary", str, required=False, default="")
+        due = reader.due(data)
     origin = reader.origin()
     origin.folder = source.name(folder)
     for child in source.children(folder):
@@ -412,7 +458,8 @@ def _read_module(source: Source, slug: str, folder: PurePosixPath, position: int
     if source.is_file(folder / "quiz.toml"):
         quiz = _read_quiz(source, folder / "quiz.toml", Place(module=position, quiz=True), problems, limits)
     origin.incomplete = len(problems) > before
-    return ModuleSpec(slug=slug, title=title, summary=summary, lessons=lessons, quiz=quiz, origin=origin)
+    return ModuleSpec(slug=slug, title=title, summary=summary, lessons=lessons, quiz=quiz, due=due,
+                      origin=origin)  # fmt: skip
 
 
 def _read_lesson(source: Source, slug: str, path: PurePosixPath, module_dir: PurePosixPath, place: Place,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from lms.courses.models import Audience, CompletionRule
 from lms.quizzes.models import QuestionKind
@@ -83,6 +83,8 @@ class ModuleSpec:
     summary: str
     lessons: list[LessonSpec]
     quiz: QuizSpec | None
+    # A whole day (date) or a moment (datetime in UTC, with its tzinfo); None: no deadline.
+    due: date | datetime | None = None
     origin: Origin | None = _origin()
 
 
@@ -104,9 +106,30 @@ class CourseSpec:
     published: bool
     modules: list[ModuleSpec]
     source_path: str | None
+    starts_on: date | None = None
+    ends_on: date | None = None
     origin: Origin | None = _origin()
 
 
 def lesson_body(text: str) -> str:
     """A lesson's text as the course keeps it: no blank lines around it, one final newline."""
     return text.strip("\n") + "\n"
+
+
+def split_due(due: date | datetime | None) -> tuple[date | None, datetime | None]:
+    """A due date as the database keeps it: (due_on, None) for a day, (None, naive UTC) for a moment."""
+    if isinstance(due, datetime):
+        return None, due.astimezone(UTC).replace(tzinfo=None)
+    return due, None
+
+
+def joined_due(due_on: date | None, due_at: datetime | None) -> date | datetime | None:
+    """The inverse of `split_due`: what a course file says for a module's stored due date."""
+    if due_at is not None:
+        return due_at.replace(tzinfo=UTC)
+    return due_on
+
+
+def due_day(due: date | datetime) -> date:
+    """The calendar day (UTC) of a due date, for comparing it with a course's dates."""
+    return due.astimezone(UTC).date() if isinstance(due, datetime) else due

@@ -16,7 +16,7 @@ from babel import Locale, UnknownLocaleError
 from lms.content.markup import check_markdown, image_references
 from lms.content.problems import Place, Problem
 from lms.content.reading import Limits, image_file, question_label
-from lms.content.tree import CourseSpec, LessonSpec, ModuleSpec, Origin, QuestionSpec, QuizSpec
+from lms.content.tree import CourseSpec, LessonSpec, ModuleSpec, Origin, QuestionSpec, QuizSpec, due_day
 from lms.media.images import ImageRefused, clean_image, sniff_image_type
 from lms.quizzes.models import QuestionKind
 
@@ -62,9 +62,15 @@ def validate_course(course: CourseSpec, limits: Limits = Limits()) -> list[Probl
     check.in_range("pass_mark", course.pass_mark, line="completion.pass_mark")
     if course.enrol_from and course.enrol_until and course.enrol_from > course.enrol_until:
         check.problem("course.dates", "enrol_until")
+    starts, ends = course.starts_on, course.ends_on
+    if starts and ends and ends < starts:
+        check.problem(
+            "course.ends-before-starts", "ends_on", starts=starts.isoformat(), ends=ends.isoformat()
+        )
+        starts = ends = None  # the window is wrong, not the modules' dates
     problems = check.problems
     for position, module in enumerate(course.modules, start=1):
-        problems += _module(module, position, limits)
+        problems += _module(module, position, limits, starts, ends)
     _lesson_slugs(course, problems)
     if not course.modules and not problems and not _incomplete(course.origin):
         problems.append(Problem("course.no-modules", check.at(None)))
@@ -116,10 +122,16 @@ class _Checker:
             self.problem("key.range", line or key, key=key, low=low, high=high, value=shown)
 
 
-def _module(module: ModuleSpec, position: int, limits: Limits) -> list[Problem]:
+def _module(module: ModuleSpec, position: int, limits: Limits, starts=None, ends=None) -> list[Problem]:
     check = _Checker(module.origin, Place(module=position))
     check.slug(module.slug, "module.slug")
     check.not_empty(module, "title")
+    if module.due is not None:
+        day = due_day(module.due)
+        if starts is not None and day < starts:
+            check.problem("module.due-before-start", "due", due=day.isoformat(), starts=starts.isoformat())
+        elif ends is not None and day > ends:
+            check.problem("module.due-after-end", "due", due=day.isoformat(), ends=ends.isoformat())
     problems = check.problems
     for number, lesson in enumerate(module.lessons, start=1):
         problems += _lesson(lesson, Place(module=position, lesson=number), limits)

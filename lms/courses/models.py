@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.columns import enum_column, utcnow
@@ -37,6 +37,9 @@ class CompletionRule(enum.StrEnum):
 
 class Course(db.Model):
     __tablename__ = "course"
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="dates"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -54,6 +57,9 @@ class Course(db.Model):
     enrolment_key: Mapped[str | None] = mapped_column(String(100))
     enrol_from: Mapped[date | None]
     enrol_until: Mapped[date | None]
+    # When the course runs, if it has a timetable: module due dates fall inside it.
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
     published: Mapped[bool] = mapped_column(default=True, index=True)
     source_path: Mapped[str | None] = mapped_column(String(500))  # set when imported from files
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
@@ -82,7 +88,10 @@ class Course(db.Model):
 
 class Module(db.Model):
     __tablename__ = "module"
-    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("course_id", "slug"),
+        CheckConstraint("due_on IS NULL OR due_at IS NULL", name="one_due"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
@@ -90,6 +99,9 @@ class Module(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # A deadline is a whole day (due_on) or a moment (due_at, naive UTC), never both.
+    due_on: Mapped[date | None]
+    due_at: Mapped[datetime | None]
 
     course: Mapped[Course] = relationship(back_populates="modules")
     lessons: Mapped[list[Lesson]] = relationship(

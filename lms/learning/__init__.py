@@ -12,9 +12,10 @@ bp = Blueprint("learning", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from lms.learning import services, views  # here, not above: views register routes on bp
+    from lms.learning import deadlines, services, views  # here, not above: views register routes on bp
 
     app.register_blueprint(bp)
+    app.jinja_env.filters["due_when"] = deadlines.shown_due
     add_navigation("learning.dashboard", _l("My learning"), Role.LEARNER)
     # The layers below show progress without importing learning: they call back.
     add_course_page_context(views.course_page_context)

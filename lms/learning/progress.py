@@ -93,44 +93,39 @@ def course_progress(course: Course, user_id: int, outline: Outline | None = None
 
 
 def progress_by_course(user_id: int, courses: list[Course]) -> dict[int, Tally]:
-    """Overall tallies for many courses at once: four grouped queries, whatever their number."""
+    """Overall tallies for many courses at once: two statements whatever their number (what
+    each course holds, and what the learner did, each as a union of grouped counts)."""
     ids = [course.id for course in courses]
     if not ids:
         return {}
-    lessons = dict(
-        db.session.execute(
-            select(Lesson.course_id, func.count()).where(Lesson.course_id.in_(ids)).group_by(Lesson.course_id)
-        ).all()
+    held = union_all(
+        select(literal("lesson").label("kind"), Lesson.course_id, func.count())
+        .where(Lesson.course_id.in_(ids))
+        .group_by(Lesson.course_id),
+        select(literal("quiz").label("kind"), Quiz.course_id, func.count())
+        .where(Quiz.course_id.in_(ids))
+        .group_by(Quiz.course_id),
     )
-    quizzes = dict(
-        db.session.execute(
-            select(Quiz.course_id, func.count()).where(Quiz.course_id.in_(ids)).group_by(Quiz.course_id)
-        ).all()
+    done = union_all(
+        select(literal("lesson").label("kind"), LessonCompletion.course_id, func.count())
+        .where(LessonCompletion.user_id == user_id, LessonCompletion.course_id.in_(ids))
+        .group_by(LessonCompletion.course_id),
+        select(
+            literal("quiz").label("kind"), QuizAttempt.course_id, func.count(distinct(QuizAttempt.quiz_id))
+        )
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id.in_(ids), QuizAttempt.passed.is_(True))
+        .group_by(QuizAttempt.course_id),
     )
-    lessons_done = dict(
-        db.session.execute(
-            select(LessonCompletion.course_id, func.count())
-            .where(LessonCompletion.user_id == user_id, LessonCompletion.course_id.in_(ids))
-            .group_by(LessonCompletion.course_id)
-        ).all()
-    )
-    quizzes_passed = dict(
-        db.session.execute(
-            select(QuizAttempt.course_id, func.count(distinct(QuizAttempt.quiz_id)))
-            .where(
-                QuizAttempt.user_id == user_id, QuizAttempt.course_id.in_(ids), QuizAttempt.passed.is_(True)
-            )
-            .group_by(QuizAttempt.course_id)
-        ).all()
-    )
+    totals: dict[tuple[str, int], int] = {(kind, cid): n for kind, cid, n in db.session.execute(held)}
+    counts: dict[tuple[str, int], int] = {(kind, cid): n for kind, cid, n in db.session.execute(done)}
     tallies = {}
     for course in courses:
         tally = Tally()
         if course.completion_rule.counts_lessons:
-            tally.total += lessons.get(course.id, 0)
-            tally.done += lessons_done.get(course.id, 0)
+            tally.total += totals.get(("lesson", course.id), 0)
+            tally.done += counts.get(("lesson", course.id), 0)
         if course.completion_rule.counts_quizzes:
-            tally.total += quizzes.get(course.id, 0)
-            tally.done += quizzes_passed.get(course.id, 0)
+            tally.total += totals.get(("quiz", course.id), 0)
+            tally.done += counts.get(("quiz", course.id), 0)
         tallies[course.id] = tally
     return tallies

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -19,9 +19,9 @@ from lms.enrolment.services import enrolment_for, record_activity
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.i18n import language_attributes
-from lms.learning import bp, services
+from lms.learning import bp, calendar, deadlines, services
 from lms.learning.progress import course_progress, progress_by_course
-from lms.policy import login_required
+from lms.policy import login_required, public
 
 
 def _lesson_in(outline: Outline, lesson_slug: str) -> OutlineLesson:
@@ -175,7 +175,44 @@ def dashboard():
         ).scalars()
     )
     tallies = progress_by_course(current_user.id, [e.course for e in enrolments])
-    return render_template("learning/dashboard.html", enrolments=enrolments, tallies=tallies)
+    due = deadlines.by_course(current_user.id, [e.course_id for e in enrolments])
+    return render_template("learning/dashboard.html", enrolments=enrolments, tallies=tallies, due=due)
+
+
+@bp.get("/account/calendar")
+@login_required
+def calendar_page():
+    feed = calendar.feed_of(current_user)
+    url = calendar.feed_url(feed) if feed is not None else None
+    return render_template("learning/calendar.html", url=url, form=ActionForm())
+
+
+@bp.post("/account/calendar")
+@login_required
+def reset_calendar():
+    """Make a first calendar address, or replace it: the old one then answers 404."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    had_one = calendar.feed_of(current_user) is not None
+    calendar.reset_feed(current_user)
+    flash(_("Your calendar has a new address: the old one no longer works.") if had_one
+          else _("Your calendar address is ready."), "success")  # fmt: skip
+    return redirect(url_for("learning.calendar_page"))
+
+
+@bp.get("/calendar/<token>.ics")
+@public
+def calendar_feed(token: str):
+    """No sign-in: the token is the key (calendar apps cannot sign in). Anything else is 404."""
+    user = calendar.owner_of(token)
+    if user is None:
+        abort(404)
+    body = calendar.calendar_of(user, _("Due dates"))
+    return Response(
+        body, mimetype="text/calendar",
+        headers={"Cache-Control": "no-store", "Content-Disposition": 'inline; filename="due-dates.ics"',
+                 "Referrer-Policy": "no-referrer"},
+    )  # fmt: skip
 
 
 def course_page_context(course: Course) -> dict:

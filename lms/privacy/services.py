@@ -25,6 +25,7 @@ from lms.certificates.models import Certificate, CertificateAction
 from lms.columns import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.learning.models import CalendarFeed
 from lms.reports.models import ReportExport
 
 # Reserved by RFC 2606: never delivered, and refused by the sign-up form's address check.
@@ -88,6 +89,7 @@ def erase(person: User, *, actor: User | None) -> None:
         raise AlreadyWithdrawn(_("The personal data of this account has already been erased."))
     uid = person.id
     db.session.execute(delete(SignInSession).where(SignInSession.user_id == uid))
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == uid))  # its address stops working
     certificates = select(Certificate.id).where(Certificate.user_id == uid).scalar_subquery()
     db.session.execute(
         update(Certificate)

@@ -13,7 +13,7 @@ from lms.csvexport import csv_response
 from lms.forms import ActionForm
 from lms.policy import admin_required, trainer_required
 from lms.teaching import bp, services
-from lms.teaching.cohort import SORT_KEYS, cohort
+from lms.teaching.cohort import SORT_KEYS, cohort, has_deadlines
 from lms.teaching.forms import AddTrainerForm
 from lms.web import refusals_on
 
@@ -40,10 +40,12 @@ def cohort_page(slug: str):
     sort = request.args.get("sort", "name")
     sort = sort if sort in SORT_KEYS else "name"
     descending = request.args.get("order") == "desc"
-    members = cohort(course, sort, descending)
+    only_behind = request.args.get("behind") == "1"
+    members = cohort(course, sort, descending, only_behind)
     return render_template(
-        "teaching/cohort.html", course=course, members=members, sort=sort, descending=descending
-    )
+        "teaching/cohort.html", course=course, members=members, sort=sort, descending=descending,
+        deadlines=has_deadlines(course), only_behind=only_behind,
+    )  # fmt: skip
 
 
 @bp.get("/teaching/<slug>/cohort.csv")
@@ -59,6 +61,7 @@ def cohort_csv(slug: str):
         "last_activity_at",
         "progress_percent",
         "completed_at",
+        "late_modules",
     ]
     header += [f"best_score_{quiz.module.slug}" for quiz in quizzes]
 
@@ -71,6 +74,7 @@ def cohort_csv(slug: str):
                 enrolment.last_activity_at.isoformat(timespec="seconds") if enrolment.last_activity_at else "",
                 member.progress.percent,
                 enrolment.completed_at.isoformat(timespec="seconds") if enrolment.completed_at else "",
+                len(member.late),
             ] + [member.best_scores.get(quiz.id, "") for quiz in quizzes]  # fmt: skip
 
     return csv_response(f"cohort-{course.slug}.csv", header, rows())

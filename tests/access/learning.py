@@ -1,8 +1,8 @@
 """Courses, enrolment, lessons, quizzes, teaching and media.
 
 Uses the base world (published `open` with the enrolled learner and its trainer; unpublished
-`hidden` taught by the other trainer) and adds the enrolled learner's first quiz attempt and a
-stored image.
+`hidden` taught by the other trainer) and adds the enrolled learner's first quiz attempt, a
+stored image and the enrolled learner's calendar address.
 """
 
 import io
@@ -31,6 +31,9 @@ def build(world):
     png = io.BytesIO()
     Image.new("RGB", (2, 2), "teal").save(png, "PNG")
     world.image = store_image(png.getvalue())
+    from lms.learning.calendar import reset_feed
+
+    world.calendar_token = reset_feed(world.enrolled).token
 
 
 ROUTES = [
@@ -62,6 +65,13 @@ ROUTES = [
     post("learning.complete", "/courses/open/lessons/m1-l1/complete", STUDY_ACTION),
     Route("learning.resume", "/courses/open/continue", STUDY_ACTION),
     Route("learning.dashboard", "/learning", SIGNED_IN),
+    Route("learning.calendar_page", "/account/calendar", SIGNED_IN),
+    post("learning.reset_calendar", "/account/calendar", cells(LOGIN, 302, 302, 302)),
+    # The feed is opened by calendar apps, which cannot sign in: its token is the only key.
+    Route("learning.calendar_feed", lambda w: f"/calendar/{w.calendar_token}.ics", PUBLIC),
+    Route(
+        "learning.calendar_feed", "/calendar/" + "A" * 43 + ".ics", cells(404, 404, 404, 404), note="unknown"
+    ),
     Route("quizzes.quiz", "/courses/open/quizzes/m1", STUDY),
     # Attempt 1 is the enrolled learner's second submission of it: shown again, never scored twice.
     post(
