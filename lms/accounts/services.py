@@ -66,6 +66,10 @@ def checked_country(code: str | None) -> str | None:
 
 
 def find_by_email(email: str) -> User | None:
+    """The account with this address, or None; an address no account can have (a NUL byte,
+    which PostgreSQL refuses in any text) is simply not found, from a form or a command."""
+    if "\x00" in email:
+        return None
     return db.session.execute(select(User).where(User.email == email.strip().lower())).scalar_one_or_none()
 
 

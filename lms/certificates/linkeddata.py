@@ -21,6 +21,7 @@ from functools import cache
 
 from cachetools import LRUCache
 from pyld import jsonld
+from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
 
 from lms.paths import PACKAGE_DIR
@@ -116,25 +117,155 @@ def _refuse_dropped(term) -> None:
 
 
 def canonical_nquads(document: dict) -> str:
-    """The RDFC-1.0 canonical N-Quads of `document`. Raises LinkedDataError."""
+    """The RDFC-1.0 canonical N-Quads of `document`. Raises LinkedDataError.
+
+    JSON-LD expansion through the contexts is nine tenths of the cost and depends only on the
+    document's shape (its keys, types and vocabulary values), not on its data strings: so the
+    RDF of each shape is computed once, by pyld, with numbered slots in place of the strings,
+    and a document of a known shape only has its strings put back into that RDF before the
+    canonicalization proper (`_by_shape`). A document whose strings could change its RDF
+    (an IRI slot given a non-absolute value, a slot inside a longer literal) takes the whole
+    path, which gives the same bytes; tests/certificates/test_canonical_shapes.py compares both."""
     contexts = document.get("@context") if isinstance(document, dict) else None
     if not isinstance(contexts, list) or not all(isinstance(c, str) for c in contexts):
         raise LinkedDataError("@context must be a list of context URLs")
     for url in contexts:
         load_document(url)
     _check_shape(document)
-    processor = jsonld.JsonLdProcessor(on_property_dropped=_refuse_dropped)
-    options = {
+    fast = _by_shape(document)
+    return fast if fast is not None else _canonical(document)
+
+
+def _options() -> dict:
+    return {
         "algorithm": "URDNA2015",
         "format": "application/n-quads",
         "documentLoader": load_document,
         "contextResolver": _ContextResolver(_shared_cache, load_document),
         "base": None,  # relative IRIs stay relative, and are refused
     }
-    try:
+
+
+# Keys whose strings are part of a document's shape: types and vocabulary values, which JSON-LD
+# expands through the contexts (and keywords but @id and @value). Every other string is data,
+# which JSON-LD copies into the RDF as it is: a literal, or an IRI when absolute and of a scheme
+# that no bundled context defines as a prefix (`_IRI_SCHEMES`, checked by a test).
+_SHAPE_KEYS = frozenset(
+    {
+        "@context",
+        "type",
+        "@type",
+        "achievementType",
+        "statusPurpose",
+        "proofPurpose",
+        "cryptosuite",
+        "identityType",
+    }
+)
+_SLOT = "urn:x-lms-slot:"
+_SLOT_NUMBER = re.compile(r"urn:x-lms-slot:(\d+)")
+_IRI_SCHEMES = ("https://", "http://", "did:", "urn:uuid:")
+_shapes: LRUCache = LRUCache(maxsize=64)
+
+
+def _split(node, values: list, key: str | None = None):
+    """`node` with each data string replaced by a numbered slot (collected in `values`); None
+    when a shape string looks like a slot (it could not be told apart)."""
+    if isinstance(node, dict):
+        parts = {name: _split(value, values, name) for name, value in node.items()}
+        return None if any(part is None for part in parts.values()) else parts
+    if isinstance(node, list):
+        parts = [_split(value, values, key) for value in node]
+        return None if any(part is None for part in parts) else parts
+    if isinstance(node, str):
+        if key in _SHAPE_KEYS or ((key or "").startswith("@") and key not in ("@id", "@value")):
+            return None if _SLOT in node else node
+        values.append(node)
+        return f"{_SLOT}{len(values) - 1}"
+    return node
+
+
+def _compile(template: dict):
+    """The RDF of a shape as (quads, slots): each quad a tuple of components, a component
+    (type, value, datatype, language) whose value is either a string or a slot number; None when
+    the shape cannot be filled in reliably (a slot inside a longer string)."""
+    processor = jsonld.JsonLdProcessor(on_property_dropped=_refuse_dropped)
+    options = _options()
+    expanded = _run(lambda: processor.expand(template, options))
+    _check_iris(expanded)
+    rdf_options = {name: value for name, value in options.items() if name != "format"}
+    dataset = _run(lambda: processor.to_rdf(expanded, {**rdf_options, "produceGeneralizedRdf": False}))
+    quads = []
+    for graph, triples in dataset.items():
+        if graph != "@default":
+            return None
+        for triple in triples:
+            quad = []
+            for part in ("subject", "predicate", "object"):
+                component = triple[part]
+                value = component["value"]
+                match = _SLOT_NUMBER.fullmatch(value)
+                if match is None and _SLOT in value:
+                    return None
+                quad.append(
+                    (
+                        component["type"],
+                        int(match.group(1)) if match else value,
+                        component.get("datatype"),
+                        component.get("language"),
+                    )
+                )
+            quads.append(tuple(quad))
+    return quads
+
+
+def _by_shape(document: dict) -> str | None:
+    values: list[str] = []
+    template = _split(document, values)
+    if template is None:
+        return None
+    key = json.dumps(template, ensure_ascii=False)
+    if key not in _shapes:
+        _shapes[key] = _compile(template)
+    quads = _shapes[key]
+    if quads is None:
+        return None
+    triples = []
+    for quad in quads:
+        triple = {}
+        for part, (kind, value, datatype, language) in zip(
+            ("subject", "predicate", "object"), quad, strict=True
+        ):
+            if isinstance(value, int):
+                value = values[value]
+                if kind == "IRI" and not value.startswith(_IRI_SCHEMES):
+                    return None  # pyld would resolve or refuse it: let it
+            component = {"type": kind, "value": value}
+            if datatype is not None:
+                component["datatype"] = datatype
+            if language is not None:
+                component["language"] = language
+            triple[part] = component
+        triples.append(triple)
+    return _run(lambda: URDNA2015().main({"@default": triples}, {"format": "application/n-quads"}))
+
+
+def _canonical(document: dict) -> str:
+    processor = jsonld.JsonLdProcessor(on_property_dropped=_refuse_dropped)
+    options = _options()
+
+    def work():
         expanded = processor.expand(document, options)
         _check_iris(expanded)
         return processor.normalize(expanded, options)
+
+    return _run(work)
+
+
+def _run(work):
+    """`work()`, with pyld's errors as LinkedDataError."""
+    try:
+        return work()
     except LinkedDataError:
         raise
     except jsonld.JsonLdError as error:
