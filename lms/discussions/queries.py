@@ -29,16 +29,10 @@ def _visible_posts(viewer_id: int, moderator: bool):
 def threads(
     course_id: int, viewer_id: int, moderator: bool, *, module_id: int | None | str = "", text: str = ""
 ) -> Select:
-    """(Thread, number of visible replies) rows, pinned first, then by latest activity. `module_id`
-    "" for every topic, None for the general one; `text` searches titles and visible posts."""
-    replies = (
-        select(func.count(Post.id))
-        .where(Post.thread_id == Thread.id, Post.opening.is_(False), _visible_posts(viewer_id, moderator))
-        .correlate(Thread)
-        .scalar_subquery()
-    )
+    """Threads, pinned first, then by latest activity. `module_id` "" for every topic, None
+    for the general one; `text` searches titles and visible posts."""
     query = (
-        select(Thread, replies.label("replies"))
+        select(Thread)
         .options(joinedload(Thread.author))
         .where(Thread.course_id == course_id, _visible_threads(viewer_id, moderator))
         .order_by(Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
@@ -64,6 +58,18 @@ def threads(
         )
         query = query.where(or_(Thread.title.ilike(pattern, escape="\\"), in_posts))
     return query
+
+
+def reply_counts(thread_ids: list[int], viewer_id: int, moderator: bool) -> dict[int, int]:
+    """Visible replies per thread of a page, in one query."""
+    if not thread_ids:
+        return {}
+    rows = db.session.execute(
+        select(Post.thread_id, func.count())
+        .where(Post.thread_id.in_(thread_ids), Post.opening.is_(False), _visible_posts(viewer_id, moderator))
+        .group_by(Post.thread_id)
+    )
+    return dict(rows.all())
 
 
 def topic_counts(course_id: int, viewer_id: int, moderator: bool) -> dict[int | None, int]:

@@ -18,8 +18,8 @@ from sqlalchemy import func, select, update
 from lms import audit
 from lms.accounts.models import User
 from lms.columns import utcnow
-from lms.content.markup import render_markdown
 from lms.content.budget import MarkupTooComplex
+from lms.content.markup import render_markdown
 from lms.courses.models import Course
 from lms.database import insert_unless_present
 from lms.discussions.events import reply_published

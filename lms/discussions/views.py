@@ -18,7 +18,7 @@ from lms.errors import DomainError
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.policy import login_required
-from lms.web import form_error, refused, refusals_on
+from lms.web import form_error, refusals_on, refused
 
 SEARCH_MAX_CHARS = 100
 
@@ -86,6 +86,7 @@ def index(slug: str):
         topic=chosen[0] if chosen else "",
         topic_title=chosen[1] if chosen else None,
         counts=queries.topic_counts(course.id, current_user.id, part.moderator),
+        replies=queries.reply_counts([t.id for t in page.items], current_user.id, part.moderator),
         text=text,
         page=page,
         module_titles={t[2]: t[1] for t in topics},
