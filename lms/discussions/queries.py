@@ -1,8 +1,8 @@
 """Reads of the discussion pages: what a visitor may see, listed in a fixed number of queries.
 
-Visibility: published posts for everyone taking part; held and hidden posts also for their
-author and the course's moderators (a hidden post's text only for moderators: the others see
-that it was hidden). A held thread (its opening post held) is listed only for its author and
+Visibility: published and hidden posts for everyone taking part (a hidden post's text only for
+its author and the moderators: the others see that it was hidden); held posts only for their
+author and the course's moderators. A held thread (its opening post held) is listed only for its author and
 the moderators.
 """
 
@@ -23,7 +23,8 @@ def _visible_threads(viewer_id: int, moderator: bool):
 
 
 def _visible_posts(viewer_id: int, moderator: bool):
-    return true() if moderator else or_(Post.status == PostStatus.PUBLISHED, Post.author_id == viewer_id)
+    """Hidden posts are listed (as "hidden by a moderator"), held ones only for their author."""
+    return true() if moderator else or_(Post.status != PostStatus.HELD, Post.author_id == viewer_id)
 
 
 def threads(

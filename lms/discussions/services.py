@@ -321,6 +321,8 @@ def report(post: Post, reporter: User, reason: str | None) -> bool:
     reason = _checked_reason(reason, required=True)
     if post.author_id == reporter.id:
         raise DiscussionError(_("You cannot report your own post."))
+    if not post.published:
+        raise DiscussionError(_("Only a visible post can be reported."))
     inserted = db.session.execute(
         insert_unless_present(PostReport).values(
             post_id=post.id,
