@@ -13,7 +13,7 @@ DEFAULTS = {
     # A post's own page stays light: its formatted HTML may not be bigger than this.
     "DISCUSSION_POST_MAX_HTML_BYTES": 30_000,
     # Posts whose HTML is bigger show a plain excerpt on the thread page, with a link to the whole.
-    "DISCUSSION_EXCERPT_BYTES": 1_500,
+    "DISCUSSION_EXCERPT_BYTES": 1_200,
     "DISCUSSION_THREADS_PER_PAGE": 20,
     "DISCUSSION_POSTS_PER_PAGE": 15,
     "DISCUSSION_POSTS_PER_MINUTE": 5,

@@ -12,6 +12,7 @@ from datetime import timedelta
 from html import unescape
 
 from flask import current_app
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -81,8 +82,8 @@ def _checked_body(body: str | None) -> tuple[str, str]:
         raise DiscussionError(
             _(
                 "A post may be at most %(limit)s characters long; this one has %(count)s.",
-                limit=f"{limit:,}",
-                count=f"{len(text):,}",
+                limit=format_number(limit),
+                count=format_number(len(text)),
             ),
             "body",
         )
