@@ -102,7 +102,7 @@ def test_a_full_thread_page_of_posts_at_the_size_limit_is_under_40_kb(
         assert response.status_code == 200
         assert len(response.data) < LIMIT, f"{len(response.data)} bytes"
     login(trainer)
-    for n in range(app.config["DISCUSSION_THREADS_PER_PAGE"]):
+    for _n in range(app.config["DISCUSSION_THREADS_PER_PAGE"]):
         with app.test_request_context():
             thread_with_replies(db, course, author, [], title=(text * 20)[:200])
     assert len(client.get(BASE).data) < LIMIT
