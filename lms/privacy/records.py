@@ -23,6 +23,7 @@ from lms.authoring.models import DraftLesson, LessonRevision
 from lms.certificates.models import Certificate, CertificateAction
 from lms.columns import utcnow
 from lms.courses.models import Course, Lesson
+from lms.discussions.models import Post, PostReport, Thread
 from lms.enrolment.models import Enrolment
 from lms.extensions import db
 from lms.learning.models import LessonCompletion
@@ -137,6 +138,30 @@ FIELDS: dict[str, tuple] = {
             "channel": _l("web or cli."),
             "format": _l("The file format."),
             "filters": _l("The filters of the export."),
+        },
+    ),
+    "discussion_posts": (
+        _l("What you wrote in course discussions: the threads you started and your replies."),
+        {
+            "course": _l("The course's short name (slug)."),
+            "thread": _l("The thread's number in the course's discussions."),
+            "thread_title": _l("The thread's title."),
+            "started_thread": _l("Whether this post started the thread (its title is yours too)."),
+            "body": _l("What you wrote (Markdown)."),
+            "status": _l("published, held (waiting for a trainer's review) or hidden (by a moderator)."),
+            "hidden_reason": _l("Why a moderator hid it, if one did."),
+            "answer": _l("Whether it was marked as the thread's answer."),
+            "created_at": _l("When you sent it (UTC)."),
+        },
+    ),
+    "discussion_reports": (
+        _l("Posts you reported to a course's trainers."),
+        {
+            "course": _l("The course's short name (slug)."),
+            "post": _l("The reported post's number."),
+            "reason": _l("The reason you gave."),
+            "created_at": _l("When you reported it (UTC)."),
+            "resolved_at": _l("When a trainer dealt with it, if one did (UTC)."),
         },
     ),
     "audit_entries": (
@@ -298,6 +323,41 @@ def personal_data(user: User) -> dict:
         for r in db.session.execute(
             select(ReportExport).where(ReportExport.actor_id == uid).order_by(ReportExport.id)
         ).scalars()
+    ]
+    data["discussion_posts"] = [
+        {
+            "course": slug,
+            "thread": p.thread_id,
+            "thread_title": title,
+            "started_thread": p.opening,
+            "body": p.body,
+            "status": p.status.value,
+            "hidden_reason": p.hidden_reason or None,
+            "answer": p.is_answer,
+            "created_at": _when(p.created_at),
+        }
+        for p, title, slug in _rows(
+            select(Post, Thread.title, Course.slug)
+            .join(Thread, Thread.id == Post.thread_id)
+            .join(Course, Course.id == Post.course_id)
+            .where(Post.author_id == uid)
+            .order_by(Post.created_at, Post.id)
+        )
+    ]
+    data["discussion_reports"] = [
+        {
+            "course": slug,
+            "post": r.post_id,
+            "reason": r.reason,
+            "created_at": _when(r.created_at),
+            "resolved_at": _when(r.resolved_at),
+        }
+        for r, slug in _rows(
+            select(PostReport, Course.slug)
+            .join(Course, Course.id == PostReport.course_id)
+            .where(PostReport.reporter_id == uid)
+            .order_by(PostReport.created_at, PostReport.id)
+        )
     ]
     data["audit_entries"] = [
         {

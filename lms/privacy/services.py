@@ -2,7 +2,11 @@
 
 What goes: the name, the email address, the password, every sign-in session, and free text
 that may name the person (notes they saved on lesson versions, reasons written on their
-certificates, the email kept with exact-figure exports they took). What stays, so that the
+certificates, the email kept with exact-figure exports they took, what they wrote in course
+discussions: posts, thread titles, reports, and moderators' reasons for hiding their posts).
+Discussion posts are blanked rather than deleted, as Moodle's forums do: the thread keeps its
+shape, so the replies of others still follow one another and answer what they answered, and
+the pages say the text was removed when its author withdrew their personal data. What stays, so that the
 participation statistics stay true: the account row with its number, role, gender, country,
 institution, profile role and dates, and every enrolment, completion, attempt and certificate
 row. A certificate keeps its code, course and dates; verification then says it was issued and
@@ -23,6 +27,7 @@ from lms.accounts.sessions import SignInSession
 from lms.authoring.models import LessonRevision
 from lms.certificates.models import Certificate, CertificateAction
 from lms.columns import utcnow
+from lms.discussions.models import Post, PostReport, Thread
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.learning.models import CalendarFeed
@@ -115,6 +120,14 @@ def erase(person: User, *, actor: User | None) -> None:
         .values(actor_email="")
         .execution_options(synchronize_session=False)
     )
+    for statement in (
+        update(Post)
+        .where(Post.author_id == uid)
+        .values(body="", body_html="", excerpt=None, hidden_reason=""),
+        update(Thread).where(Thread.author_id == uid).values(title=""),
+        update(PostReport).where(PostReport.reporter_id == uid).values(reason=""),
+    ):
+        db.session.execute(statement.execution_options(synchronize_session=False))
     audit.record(audit.Action.ACCOUNT_DELETED, subject=uid, actor=actor)
     db.session.expire(person)
 

@@ -16,6 +16,7 @@ from lms.audit.models import Action, AuditEntry
 from lms.authoring import services as authoring
 from lms.certificates.models import Certificate, CertificateAction
 from lms.certificates.services import current_certificate, revoke
+from lms.discussions import services as discussions
 from lms.enrolment.models import Enrolment
 from lms.privacy import services as privacy
 from lms.privacy.records import FIELDS, FORMAT
@@ -57,6 +58,14 @@ def holder(db):
                           body="Text.", author=user, note="Aroha's second pass")  # fmt: skip
     db.session.add(
         ReportExport(actor_id=user.id, actor_email=user.email, channel="web", format="csv", filters={})
+    )
+    # And she asked a question in a course's discussions and reported a reply to it.
+    thread = discussions.start_thread(quizzed, user, module_id=None, title="Aroha Ngata asks",
+                                      body="Kia ora, I am Aroha", moderator=False)  # fmt: skip
+    classmate = factories.make_user()
+    factories.enrol(classmate, quizzed)
+    discussions.report(
+        discussions.reply(thread, classmate, "A reply", moderator=False), user, "Aroha: off topic"
     )
     db.session.commit()
     return user
