@@ -176,8 +176,8 @@ def start_thread(
     body: str | None,
     moderator: bool,
 ) -> Thread:
-    """A new thread with its opening post, in the module's topic (None: the general topic).
-    Raises DiscussionError (empty or long title, body refused, unknown module) or PostingTooFast."""
+    """A new thread with its opening post, in the module's topic (None: the general topic), or
+    the author's identical thread of moments ago (a form sent twice). Raises DiscussionError (empty or long title, body refused, unknown module) or PostingTooFast."""
     title = " ".join((title or "").split())
     if not title:
         raise DiscussionError(_("Give the thread a title."), "title")
@@ -188,6 +188,9 @@ def start_thread(
     if module_id is not None and module_id not in {module.id for module in course.modules}:
         raise DiscussionError(_("Choose one of the course's topics."), "topic")
     text, html = _checked_body(body)
+    repeated = _repeated(author, text, course_id=course.id, opening=True)
+    if repeated is not None and repeated.thread.title == title:
+        return repeated.thread
     _check_rate(author)
     held = _held(author, moderator)
     now = utcnow()
@@ -205,14 +208,32 @@ def start_thread(
     return thread
 
 
+REPEAT_WINDOW = timedelta(minutes=2)
+
+
+def _repeated(author: User, text: str, **where) -> Post | None:
+    """The author's own identical post sent moments ago (a double click, a resent form), if any."""
+    return db.session.execute(
+        select(Post)
+        .where(Post.author_id == author.id, Post.body == text, Post.created_at > utcnow() - REPEAT_WINDOW)
+        .filter_by(**where)
+        .order_by(Post.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def reply(thread: Thread, author: User, body: str | None, *, moderator: bool) -> Post:
-    """Add a reply. Raises ThreadLocked, DiscussionError (body refused, or a thread still held
-    for review) or PostingTooFast. A published reply sends `reply_published`."""
+    """Add a reply, or return the author's identical reply to the thread of moments ago (the same
+    form sent twice makes one post). Raises ThreadLocked, DiscussionError (body refused, or a
+    thread still held for review) or PostingTooFast. A published reply sends `reply_published`."""
     if thread.locked:
         raise ThreadLocked(_("This thread is locked: it takes no new replies."))
     if thread.held:
         raise DiscussionError(_("This thread is waiting for a trainer's review: it takes no replies yet."))
     text, html = _checked_body(body)
+    repeated = _repeated(author, text, thread_id=thread.id, opening=False)
+    if repeated is not None:
+        return repeated
     _check_rate(author)
     post = _add_post(thread, author, text, html, opening=False, held=_held(author, moderator))
     if post.published:

@@ -3,6 +3,8 @@ reads or writes; every refused post is a clear message with nothing written."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from lms.discussions.events import reply_published
 from tests.discussions.conftest import BASE, counts, reply_to, start_thread
 
@@ -244,3 +246,63 @@ def test_long_posts_show_an_excerpt_and_their_own_page_shows_all(client, login, 
     html = client.get(f"{BASE}/{thread_id}").get_data(as_text=True)
     assert "Paragraph 0" in html and "Paragraph 11" not in html and "Read the whole post" in html
     assert "Paragraph 11" in client.get(f"{BASE}/posts/{post_id}").get_data(as_text=True)
+
+
+def test_the_same_form_sent_twice_makes_one_post(client, login, learner, db):
+    login(learner)
+    first = start_thread(client)
+    assert start_thread(client) == first
+    reply_id = reply_to(client, first, "Thanks!")
+    assert reply_to(client, first, "Thanks!") == reply_id
+    assert counts(db) == (1, 2, 0)
+
+
+def test_the_rate_limit_counts_the_account_not_the_device(client, login, learner, db, monkeypatch, app):
+    """A second browser (another session) of the same account is no escape."""
+    monkeypatch.setitem(app.config, "DISCUSSION_POSTS_PER_MINUTE", 2)
+    login(learner)
+    thread_id = start_thread(client)
+    reply_to(client, thread_id, "One")
+    other_device = app.test_client()
+    other_device.submit("/login", {"email": learner.email, "password": "a long test passphrase"})
+    response = other_device.submit(f"{BASE}/{thread_id}/replies", {"body": "Two"})
+    assert response.status_code == 429
+    assert counts(db) == (1, 2, 0)
+
+
+def test_concurrent_reports_of_one_post_make_one_report(app, learner, classmate, course, db):
+    """Two requests reporting the same post at once (a double click): the database keeps one."""
+    import threading
+
+    from lms.accounts.models import User
+    from lms.discussions import services
+    from lms.discussions.models import Post
+    from lms.unit_of_work import unit_of_work
+
+    with app.test_request_context():
+        services.start_thread(
+            course, classmate, module_id=None, title="T", body="B", moderator=False
+        )
+        db.session.commit()
+        post_id = db.session.execute(select(Post.id)).scalar_one()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def report():
+        with app.app_context():
+            try:
+                with app.test_request_context(), unit_of_work():
+                    post = db.session.get(Post, post_id)
+                    reporter = db.session.get(User, learner.id)
+                    barrier.wait()
+                    results.append(services.report(post, reporter, "Spam."))
+            finally:
+                db.session.remove()
+
+    workers = [threading.Thread(target=report) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(results) == [False, True]
+    assert counts(db)[2] == 1
