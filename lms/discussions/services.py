@@ -346,15 +346,17 @@ def report(post: Post, reporter: User, reason: str | None) -> bool:
     if not post.published:
         raise DiscussionError(_("Only a visible post can be reported."))
     inserted = db.session.execute(
-        insert_unless_present(PostReport).values(
+        insert_unless_present(PostReport)
+        .values(
             post_id=post.id,
             course_id=post.course_id,
             reporter_id=reporter.id,
             reason=reason,
             created_at=utcnow(),
         )
-    ).rowcount
-    return inserted == 1
+        .returning(PostReport.id)
+    ).first()
+    return inserted is not None
 
 
 def dismiss_report(report_row: PostReport, moderator: User) -> None:

@@ -223,7 +223,9 @@ def test_an_administrator_downloads_and_erases_on_request_and_both_are_logged(
     db.session.expire_all()
     logged = [
         (e.action, e.actor_id, e.subject_id)
-        for e in db.session.execute(select(AuditEntry).where(AuditEntry.subject_id == holder.id)).scalars()
+        for e in db.session.execute(
+            select(AuditEntry).where(AuditEntry.subject_id == holder.id).order_by(AuditEntry.id)
+        ).scalars()
         if e.action in ("personal-data-exported", "account-deleted")
     ]
     assert logged == [
