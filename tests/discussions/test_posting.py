@@ -280,9 +280,7 @@ def test_concurrent_reports_of_one_post_make_one_report(app, learner, classmate,
     from lms.unit_of_work import unit_of_work
 
     with app.test_request_context():
-        services.start_thread(
-            course, classmate, module_id=None, title="T", body="B", moderator=False
-        )
+        services.start_thread(course, classmate, module_id=None, title="T", body="B", moderator=False)
         db.session.commit()
         post_id = db.session.execute(select(Post.id)).scalar_one()
     barrier = threading.Barrier(2)
