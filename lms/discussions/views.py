@@ -236,6 +236,8 @@ def answer(slug: str, post_id: int):
 def report(slug: str, post_id: int):
     part = taking_part(slug)
     found = _post_or_404(part, post_id)
+    if not found.published:  # the page quotes the post: never one hidden or held
+        abort(404)
     form = ReasonForm()
     if form.validate_on_submit():
         with refusals_on(form):

@@ -37,6 +37,8 @@ def test_a_trainer_hides_a_post_with_a_reason_and_restores_it(
     assert "Hidden by a moderator." in html
     assert "0712 345 678" not in html and "Shares another" not in html
     assert "0 threads match" in client.get(f"{BASE}?q=0712").get_data(as_text=True)
+    assert client.get(f"{BASE}/posts/{post_id}/report").status_code == 404  # it would quote the post
+    assert "0712" not in client.get(f"{BASE}/posts/{post_id}").get_data(as_text=True)
     switch_to(classmate)  # the author sees why
     assert "Shares another" in client.get(f"{BASE}/{thread_id}").get_data(as_text=True)
 
