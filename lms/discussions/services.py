@@ -45,6 +45,10 @@ class ThreadLocked(DiscussionError):
     status = 409
 
 
+class NotAllowed(DiscussionError):
+    status = 403
+
+
 # --- rendering ------------------------------------------------------------------------------
 
 _TAG = re.compile(r"<[^>]+>")
@@ -243,11 +247,11 @@ def reply(thread: Thread, author: User, body: str | None, *, moderator: bool) ->
     return post
 
 
-def mark_answer(post: Post, *, by_author_or_moderator: bool) -> None:
+def mark_answer(post: Post, user: User, *, moderator: bool) -> None:
     """Make a published reply the thread's answer, or, if it is the answer already, unmark it.
-    Only the thread's author or a moderator may (the view decides; False raises)."""
-    if not by_author_or_moderator:
-        raise DiscussionError(_("Only the person who asked or a trainer can mark the answer."))
+    Only the thread's author or a moderator may (else NotAllowed, a 403 page)."""
+    if not (moderator or post.thread.author_id == user.id):
+        raise NotAllowed(_("Only the person who asked or a trainer can mark the answer."))
     if post.opening or not post.published:
         raise DiscussionError(_("Only a visible reply can be the answer."))
     thread = post.thread

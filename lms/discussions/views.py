@@ -222,10 +222,10 @@ def answer(slug: str, post_id: int):
     found = _post_or_404(part, post_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if not (part.moderator or found.thread.author_id == current_user.id):
-        abort(403)
     try:
-        services.mark_answer(found, by_author_or_moderator=True)
+        services.mark_answer(found, current_user, moderator=part.moderator)
+    except services.NotAllowed:
+        raise
     except DomainError as error:
         return refused(error, _post_url(part, found))
     return redirect(_post_url(part, found))
