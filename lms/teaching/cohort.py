@@ -115,8 +115,12 @@ def _ranked(course: Course, sort: str, descending: bool, only_behind: bool) -> l
         )
         standings.append(
             _Standing(
-                user_id, name.casefold(), enrolled_at, last_activity,
-                Tally(done, lesson_total + quiz_total), late.get(user_id, []),
+                user_id,
+                name.casefold(),
+                enrolled_at,
+                last_activity,
+                Tally(done, lesson_total + quiz_total),
+                late.get(user_id, []),
             )  # fmt: skip
         )
     if only_behind:

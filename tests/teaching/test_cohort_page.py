@@ -111,7 +111,9 @@ def test_a_hostile_page_number_shows_the_first_or_last_page(client, login, cours
     assert client.get("/teaching/ict-basics/cohort?page=1%00").status_code == 400  # as on every page
 
 
-def test_the_cohort_page_costs_the_same_statements_for_5_or_60_learners(client, login, course, db, count_queries):
+def test_the_cohort_page_costs_the_same_statements_for_5_or_60_learners(
+    client, login, course, db, count_queries
+):
     trainer = assign(db, course)
     login(trainer)
 
