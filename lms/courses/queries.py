@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import lru_cache
+
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import defer, selectinload
 
@@ -11,6 +14,9 @@ from lms.database import contains_pattern
 from lms.extensions import db
 from lms.policy import has_role
 from lms.roles import Role
+
+# Lesson texts kept per worker (each some kilobytes): the lessons people are reading this week.
+CACHED_LESSON_TEXTS = 512
 
 
 def catalogue(text: str = "", audience: str = "", language: str = "") -> Select:
@@ -51,8 +57,15 @@ def course_by_slug(slug: str, *, with_structure: bool = False) -> Course | None:
     return db.session.execute(query).scalar_one_or_none()
 
 
-def lesson_html(lesson_id: int) -> str:
-    """A lesson's sanitised HTML, the one large column a lesson page reads."""
+def lesson_html(lesson_id: int, version: datetime) -> str:
+    """A lesson's sanitised HTML, the one large column a lesson page reads, kept in memory per
+    course version (`version` is the course's `updated_at`, which any change to one of its
+    lessons moves: see lms.courses.outline), so a warm lesson page skips that round trip."""
+    return _lesson_html(lesson_id, version)
+
+
+@lru_cache(maxsize=CACHED_LESSON_TEXTS)
+def _lesson_html(lesson_id: int, _version: datetime) -> str:
     return db.session.execute(select(Lesson.body_html).where(Lesson.id == lesson_id)).scalar_one()
 
 
