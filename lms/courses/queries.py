@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, bindparam, exists, or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from lms.accounts.models import User
@@ -41,10 +41,17 @@ def catalogue_languages() -> list[str]:
     )
 
 
+# Built once: every study page runs it (building a select() costs about as much as running it).
+_COURSE_BY_SLUG = select(Course).where(Course.slug == bindparam("slug"))
+_LESSON_HTML = select(Lesson.body_html).where(Lesson.id == bindparam("lesson_id"))
+
+
 def course_by_slug(slug: str, *, with_structure: bool = False) -> Course | None:
     """The course row. Pages read its structure from `lms.courses.outline.outline_of` (plain
     data, cached); `with_structure` loads the ORM objects for code that changes or exports them.
     """
+    if not with_structure:
+        return db.session.execute(_COURSE_BY_SLUG, {"slug": slug}).scalar_one_or_none()
     query = select(Course).where(Course.slug == slug)
     if with_structure:
         # Lesson texts are large and a page shows at most one: they load only when read.
@@ -66,7 +73,7 @@ def lesson_html(lesson_id: int, version: datetime) -> str:
 
 @lru_cache(maxsize=CACHED_LESSON_TEXTS)
 def _lesson_html(lesson_id: int, _version: datetime) -> str:
-    return db.session.execute(select(Lesson.body_html).where(Lesson.id == lesson_id)).scalar_one()
+    return db.session.execute(_LESSON_HTML, {"lesson_id": lesson_id}).scalar_one()
 
 
 def is_trainer_of(user_id: int, course_id: int) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import String, cast, distinct, func, literal, select, union_all
+from sqlalchemy import String, bindparam, cast, distinct, func, literal, select, union_all
 
 from lms.courses.models import CompletionRule, Course, Lesson
 from lms.courses.outline import Outline, OutlineLesson, OutlineQuiz, outline_of
@@ -77,11 +77,7 @@ def _ids(joined: str | None) -> set[int]:
     return {int(item) for item in joined.split(",") if item} if joined else set()
 
 
-def enrolment_and_done(user_id: int, course_id: int) -> tuple[Enrolment, tuple[set[int], set[int]]] | None:
-    """The learner's enrolment and what they did in the course (as `done_items`) in ONE
-    statement: the ids come as two comma-joined strings from correlated subqueries, so the
-    statement returns one row however many lessons were done. None without an enrolment (a
-    trainer looking at the course): then ask `done_items` if needed."""
+def _enrolment_and_done_statement():
     lessons = (
         select(func.aggregate_strings(cast(LessonCompletion.lesson_id, String), ","))
         .where(
@@ -98,11 +94,21 @@ def enrolment_and_done(user_id: int, course_id: int) -> tuple[Enrolment, tuple[s
         )
         .scalar_subquery()
     )
-    row = db.session.execute(
-        select(Enrolment, lessons, quizzes).where(
-            Enrolment.user_id == user_id, Enrolment.course_id == course_id
-        )
-    ).one_or_none()
+    return select(Enrolment, lessons, quizzes).where(
+        Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id")
+    )
+
+
+# Built once: study pages run it on every request, and building it cost more than running it.
+_ENROLMENT_AND_DONE = _enrolment_and_done_statement()
+
+
+def enrolment_and_done(user_id: int, course_id: int) -> tuple[Enrolment, tuple[set[int], set[int]]] | None:
+    """The learner's enrolment and what they did in the course (as `done_items`) in ONE
+    statement: the ids come as two comma-joined strings from correlated subqueries, so the
+    statement returns one row however many lessons were done. None without an enrolment (a
+    trainer looking at the course): then ask `done_items` if needed."""
+    row = db.session.execute(_ENROLMENT_AND_DONE, {"user_id": user_id, "course_id": course_id}).one_or_none()
     if row is None:
         return None
     enrolment, lessons_done, quizzes_passed = row
