@@ -81,9 +81,13 @@ def wait_for(port: int, process: subprocess.Popen) -> None:
 def gunicorn(target: str, port: int, env: dict, workers: int) -> subprocess.Popen:
     """`--preload`: the application is built once, before the workers fork (it opens no
     database connection while it is built), so they share its memory and start at once."""
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--preload"]
+    # The application runs with the production settings (gunicorn.conf.py: preload, the workers'
+    # own connections after the fork) without its access log; the hello with none of them.
+    config = "gunicorn.conf.py" if target.startswith("wsgi") else os.devnull
+    command = [sys.executable, "-m", "gunicorn", "-c", config, "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    command += ["--preload"]
     command += ["--log-level", "warning", "--no-control-socket", "--graceful-timeout", "5", target]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    process = subprocess.Popen(command, cwd=ROOT, env={**env, "GUNICORN_ACCESS_LOG": ""})
     wait_for(port, process)
     path = "/healthz" if target.startswith("wsgi") else "/"
     for _ in range(workers * 3):  # every worker has answered once
