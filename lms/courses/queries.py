@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import Select, bindparam, exists, or_, select
 from sqlalchemy.orm import defer, selectinload
@@ -15,8 +16,9 @@ from lms.extensions import db
 from lms.policy import has_role
 from lms.roles import Role
 
-# Lesson texts kept per worker (each some kilobytes): the lessons people are reading this week.
-CACHED_LESSON_TEXTS = 512
+# Lesson texts kept per worker, at most this many characters in all (the lessons people are
+# reading this week); the least recently read go first.
+CACHED_LESSON_CHARACTERS = 8_000_000
 
 
 def catalogue(text: str = "", audience: str = "", language: str = "") -> Select:
@@ -68,12 +70,34 @@ def lesson_html(lesson_id: int, version: datetime) -> str:
     """A lesson's sanitised HTML, the one large column a lesson page reads, kept in memory per
     course version (`version` is the course's `updated_at`, which any change to one of its
     lessons moves: see lms.courses.outline), so a warm lesson page skips that round trip."""
-    return _lesson_html(lesson_id, version)
+    key = (lesson_id, version)
+    with _texts_lock:
+        html = _texts.get(key)
+        if html is not None:
+            _texts.move_to_end(key)
+            return html
+    html = db.session.execute(_LESSON_HTML, {"lesson_id": lesson_id}).scalar_one()
+    _keep(key, html)
+    return html
 
 
-@lru_cache(maxsize=CACHED_LESSON_TEXTS)
-def _lesson_html(lesson_id: int, _version: datetime) -> str:
-    return db.session.execute(_LESSON_HTML, {"lesson_id": lesson_id}).scalar_one()
+_texts: OrderedDict[tuple[int, datetime], str] = OrderedDict()
+_texts_size = 0
+_texts_lock = threading.Lock()
+
+
+def _keep(key: tuple[int, datetime], html: str) -> None:
+    global _texts_size
+    if len(html) > CACHED_LESSON_CHARACTERS // 8:  # a huge lesson is read from the database
+        return
+    with _texts_lock:
+        if key in _texts:
+            return
+        _texts[key] = html
+        _texts_size += len(html)
+        while _texts_size > CACHED_LESSON_CHARACTERS:
+            _old, dropped = _texts.popitem(last=False)
+            _texts_size -= len(dropped)
 
 
 def is_trainer_of(user_id: int, course_id: int) -> bool:

@@ -153,3 +153,20 @@ def test_republishing_a_lesson_shows_its_new_text_at_once(client, login, learner
     apply_course(changed, ImportReport())
     db.session.commit()
     assert "A sentence added today" in client.get(url).get_data(as_text=True)
+
+
+def test_lesson_texts_kept_in_memory_stay_within_their_budget(app_context, monkeypatch):
+    from datetime import datetime
+
+    from lms.courses import queries
+
+    monkeypatch.setattr(queries, "CACHED_LESSON_CHARACTERS", 1000)
+    monkeypatch.setattr(queries, "_texts", type(queries._texts)())
+    monkeypatch.setattr(queries, "_texts_size", 0)
+    version = datetime(2026, 1, 1)
+    for number in range(20):
+        queries._keep((number, version), "x" * 100)
+    queries._keep((99, version), "y" * 500)  # more than an eighth of the budget: not kept
+    assert queries._texts_size <= 1000 and len(queries._texts) == 10
+    assert (19, version) in queries._texts and (0, version) not in queries._texts
+    assert (99, version) not in queries._texts
