@@ -260,7 +260,9 @@ def test_after_a_restart_stale_pooled_connections_cost_at_most_one_503(
     assert not [record for record in caplog.records if record.exc_info]
 
 
-def test_a_form_sent_on_a_connection_that_died_is_not_tried_again(postgres, tmp_path_factory, make_app, caplog):
+def test_a_form_sent_on_a_connection_that_died_is_not_tried_again(
+    postgres, tmp_path_factory, make_app, caplog
+):
     """A POST whose connection dropped may have committed before it did: it gets the 503 page
     (try again later) rather than a second run; the next request works on a new connection."""
     seed(postgres.url, tmp_path_factory)
