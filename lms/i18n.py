@@ -6,6 +6,8 @@ browser's Accept-Language, then the default. Right-to-left languages flip the pa
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
@@ -40,12 +42,15 @@ def text_direction() -> str:
     return "rtl" if locale is not None and locale.text_direction == "rtl" else "ltr"
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> tuple[tuple[str, str], ...]:
     """Each supported language named in itself, so a reader can find their own."""
-    return [
-        (code, Locale.parse(code).get_display_name(code).capitalize())
-        for code in current_app.config["LANGUAGES"]
-    ]
+    return _named_in_themselves(tuple(current_app.config["LANGUAGES"]))
+
+
+@lru_cache(maxsize=8)
+def _named_in_themselves(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Made once per set of languages: every page's footer lists them."""
+    return tuple((code, Locale.parse(code).get_display_name(code).capitalize()) for code in codes)
 
 
 def language_name(code: str) -> str:
@@ -56,6 +61,7 @@ def language_name(code: str) -> str:
         return code
 
 
+@lru_cache(maxsize=256)
 def language_direction(code: str) -> str:
     """`rtl` or `ltr` for content in language `code`, so that an English course shown in the
     Arabic interface (or the reverse) keeps its own direction."""
@@ -65,6 +71,7 @@ def language_direction(code: str) -> str:
         return "ltr"
 
 
+@lru_cache(maxsize=256)
 def language_attributes(code: str) -> Markup:
     """` lang="…" dir="…"` for an element that holds only text in language `code` (a course's
     title, a question): screen readers switch voice, and punctuation stays on its own side."""
