@@ -71,6 +71,7 @@ def _register_domains(app: Flask) -> None:
     from lms import (
         accounts,
         admin,
+        announcements,
         authoring,
         backup,
         certificates,
@@ -79,6 +80,7 @@ def _register_domains(app: Flask) -> None:
         jobs,
         learning,
         media,
+        notifications,
         offline,
         privacy,
         quizzes,
@@ -95,6 +97,7 @@ def _register_domains(app: Flask) -> None:
         quizzes,
         enrolment,
         teaching,
+        announcements,
         authoring,
         reports,
         accounts,
@@ -103,6 +106,7 @@ def _register_domains(app: Flask) -> None:
         privacy,
         backup,
         jobs,
+        notifications,
         offline,
     )
     for domain in domains:
