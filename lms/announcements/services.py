@@ -19,7 +19,7 @@ from lms.errors import DomainError
 from lms.extensions import db
 from lms.links import absolute_url
 from lms.notifications.models import Kind
-from lms.notifications.services import notify
+from lms.notifications.services import notify, when_committed
 from lms.unit_of_work import unit_of_work
 
 MAX_TITLE = 200
@@ -50,7 +50,7 @@ def post(course: Course, author: User, title: str, body: str) -> Announcement:
     )
     db.session.add(announcement)
     db.session.flush()
-    queue.enqueue("lms.announcements.notify", announcement.id, 0)
+    when_committed(queue.enqueue, "lms.announcements.notify", announcement.id, 0)
     return announcement
 
 

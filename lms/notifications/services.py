@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from lms import queue
 from lms.accounts.models import User
@@ -29,7 +29,7 @@ from lms.i18n import speaking
 from lms.links import absolute_url
 from lms.mail import bounce_of, send_mail
 from lms.notifications.models import Kind, Mode, Notification, NotificationPreference
-from lms.unit_of_work import unit_of_work
+from lms.unit_of_work import after_commit, in_unit_of_work, unit_of_work
 
 PAGE_SIZE = 50  # the notifications page lists the last 50
 DIGEST_ITEMS = 50  # a digest lists at most this many, then says how many more there are
@@ -141,7 +141,20 @@ def _mail(user: User, kind: str, subject: str, body: str) -> None:
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
     }
-    send_mail(user.email, subject, f"{body}\n\n-- \n{_footer(user, kind)}", headers=headers)
+    when_committed(send_mail, user.email, subject, f"{body}\n\n-- \n{_footer(user, kind)}", headers=headers)
+
+
+def when_committed(callback: Callable, /, *args, **kwargs) -> None:
+    """Run `callback(*args, after_commit=False, **kwargs)` (send_mail, queue.enqueue) once the
+    running unit of work commits; outside one (a service called from a shell or a test), once
+    the session commits. Never if it rolls back; and never while the writes it would read hold
+    the database (an eagerly run task would wait on SQLite's lock)."""
+    if in_unit_of_work():
+        after_commit(callback, *args, after_commit=False, **kwargs)
+    else:
+        event.listen(
+            db.session(), "after_commit", lambda _session: callback(*args, after_commit=False, **kwargs), once=True
+        )
 
 
 # --- notify -------------------------------------------------------------------------------------
