@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SubmitField
+from wtforms import RadioField, SelectChoice, SubmitField
 
 from lms.notifications.models import Kind, Mode
 from lms.notifications.services import KIND_LABELS, MODE_LABELS
@@ -18,7 +18,7 @@ for _kind in Kind:
     setattr(
         PreferencesForm,
         f"kind_{_kind.value}",
-        RadioField(KIND_LABELS[_kind], choices=[(mode.value, MODE_LABELS[mode]) for mode in Mode]),
+        RadioField(KIND_LABELS[_kind], choices=[SelectChoice(mode.value, MODE_LABELS[mode]) for mode in Mode]),
     )
 
 
