@@ -18,7 +18,9 @@ for _kind in Kind:
     setattr(
         PreferencesForm,
         f"kind_{_kind.value}",
-        RadioField(KIND_LABELS[_kind], choices=[SelectChoice(mode.value, MODE_LABELS[mode]) for mode in Mode]),
+        RadioField(
+            KIND_LABELS[_kind], choices=[SelectChoice(mode.value, MODE_LABELS[mode]) for mode in Mode]
+        ),
     )
 
 

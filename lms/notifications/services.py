@@ -153,7 +153,10 @@ def when_committed(callback: Callable, /, *args, **kwargs) -> None:
         after_commit(callback, *args, after_commit=False, **kwargs)
     else:
         event.listen(
-            db.session(), "after_commit", lambda _session: callback(*args, after_commit=False, **kwargs), once=True
+            db.session(),
+            "after_commit",
+            lambda _session: callback(*args, after_commit=False, **kwargs),
+            once=True,
         )
 
 

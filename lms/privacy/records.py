@@ -49,7 +49,9 @@ FIELDS: dict[str, tuple] = {
             "created_at": _l("When the account was created (UTC)."),
             "last_login_at": _l("When you last signed in (UTC)."),
             "language": _l("The interface language you last chose; emails to you are written in it."),
-            "email_bounced": _l("If mail to your address came back undelivered: when, and what the server said."),
+            "email_bounced": _l(
+                "If mail to your address came back undelivered: when, and what the server said."
+            ),
         },
     ),
     "profile": (

@@ -29,10 +29,14 @@ ROUTES = [
     Route("notifications.unsubscribe", lambda w: f"/unsubscribe/{w.unsubscribe}", PUBLIC),
     Route("notifications.unsubscribe", "/unsubscribe/forged.token", cells(404, 404, 404, 404), note="forged"),
     post("notifications.unsubscribe_now", lambda w: f"/unsubscribe/{w.unsubscribe}", PUBLIC),
-    post("notifications.unsubscribe_now", "/unsubscribe/forged.token", cells(404, 404, 404, 404), note="forged"),
+    post(
+        "notifications.unsubscribe_now", "/unsubscribe/forged.token", cells(404, 404, 404, 404), note="forged"
+    ),
     Route("announcements.course_announcements", "/courses/open/announcements", STUDY),
     Route("announcements.manage", "/teaching/open/announcements", TEACHERS_OF_OPEN),
-    Route("announcements.manage", "/teaching/nope/announcements", cells(LOGIN, 403, 404, 404), note="unknown"),
+    Route(
+        "announcements.manage", "/teaching/nope/announcements", cells(LOGIN, 403, 404, 404), note="unknown"
+    ),
     post(
         "announcements.manage",
         "/teaching/open/announcements",

@@ -64,7 +64,11 @@ def test_failed_recipients_are_read_from_a_delivery_status_notification(app, db,
 
 
 def test_hostile_input_is_refused_and_records_nothing(app, db, runner, tmp_path):
-    for args in (["mail", "bounce", "a\x00b@example.org"], ["mail", "bounce", "not an address"], ["mail", "bounce"]):
+    for args in (
+        ["mail", "bounce", "a\x00b@example.org"],
+        ["mail", "bounce", "not an address"],
+        ["mail", "bounce"],
+    ):
         result = runner.invoke(args=args)
         assert result.exit_code != 0 and "Traceback" not in result.output
     junk = tmp_path / "junk.eml"

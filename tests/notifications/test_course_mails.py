@@ -48,10 +48,17 @@ def upload_cohort(client, db, login, text: str):
 def test_a_cohorts_invitation_names_the_course_and_who_enrolled_them(app, client, login, db):
     known = factories.make_user(email="known@example.org")
     db.session.commit()
-    upload_cohort(client, db, login, "new@example.org,Wanjiku Kamau,woman,KE,Uni,faculty\nknown@example.org,K,man,KE,,other\n")
+    upload_cohort(
+        client,
+        db,
+        login,
+        "new@example.org,Wanjiku Kamau,woman,KE,Uni,faculty\nknown@example.org,K,man,KE,,other\n",
+    )
     by_recipient = {message["To"]: message for message in mailbox.messages(app)}
     invitation = by_recipient["new@example.org"].get_content()
-    assert "Esi Mensah" in invitation and "Online Teaching" in invitation and "expires in 7 days" in invitation
+    assert (
+        "Esi Mensah" in invitation and "Online Teaching" in invitation and "expires in 7 days" in invitation
+    )
     assert "List-Unsubscribe" not in by_recipient["new@example.org"]  # an account mail, not a notification
     welcome = by_recipient[known.email]
     assert "Esi Mensah enrolled you" in welcome.get_content() and welcome["List-Unsubscribe"]

@@ -17,7 +17,9 @@ def test_one_digest_lists_each_persons_weekly_notifications_once(app, db):
     with unit_of_work():
         weekly(amina, Kind.ANNOUNCEMENT, Kind.REMINDER)
         weekly(bola, Kind.ANNOUNCEMENT)
-        services.notify(amina, Kind.ANNOUNCEMENT, "announcement:1", "Week one starts", link="http://localhost/a")
+        services.notify(
+            amina, Kind.ANNOUNCEMENT, "announcement:1", "Week one starts", link="http://localhost/a"
+        )
         services.notify(amina, Kind.REMINDER, "reminder:1", "Continue your course")
         services.notify(amina, Kind.REPLY, "reply:1", "A reply, mailed at once")
         services.notify(bola, Kind.ANNOUNCEMENT, "announcement:1", "Week one starts")

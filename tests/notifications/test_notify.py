@@ -44,11 +44,10 @@ def test_concurrent_notifications_with_one_key_store_one(app, db):
     user_id, barrier, results = user.id, threading.Barrier(2), []
 
     def tell():
-        with app.app_context():
-            with unit_of_work():
-                person = _db.session.get(type(user), user_id)
-                barrier.wait()
-                results.append(services.notify(person, Kind.REPLY, "reply:9", "Reply", email=False))
+        with app.app_context(), unit_of_work():
+            person = _db.session.get(type(user), user_id)
+            barrier.wait()
+            results.append(services.notify(person, Kind.REPLY, "reply:9", "Reply", email=False))
 
     threads = [threading.Thread(target=tell) for _ in range(2)]
     for thread in threads:
@@ -135,7 +134,7 @@ def test_the_page_lists_the_last_50_newest_first_in_few_queries(client, login, d
     login(user)
     with count_queries() as counter:
         page = client.get("/notifications").get_data(as_text=True)
-    assert page.count("<li class=\"notification") == 50
+    assert page.count('<li class="notification') == 50
     assert "Reply number 59" in page and "Reply number 9<" not in page
     assert page.index("Reply number 59") < page.index("Reply number 58")
     assert "Someone else" not in page

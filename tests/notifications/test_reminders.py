@@ -77,7 +77,9 @@ def test_never_more_than_one_reminder_a_week(app, db):
 
 def test_a_module_due_soon_and_not_done_is_reminded(app, db):
     soon = date.today() + timedelta(days=2)
-    course = factories.make_course("due", modules=2, lessons=1, quiz=False, dues=[soon, date.today() + timedelta(days=30)])
+    course = factories.make_course(
+        "due", modules=2, lessons=1, quiz=False, dues=[soon, date.today() + timedelta(days=30)]
+    )
     learner, finished = factories.make_user(), factories.make_user()
     factories.enrol(learner, course)
     factories.enrol(finished, course)

@@ -24,7 +24,9 @@ def mailed(app, db, kind=Kind.ANNOUNCEMENT):
 def test_the_one_click_post_from_a_mail_client_unsubscribes_without_a_session(app, db):
     user, path = mailed(app, db)
     client = app.test_client()  # no cookie, no CSRF token: as a mail client posts it
-    response = client.post(path, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        path, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 200
     assert services.preferences(user.id)[Kind.ANNOUNCEMENT] is Mode.NEVER
     assert services.preferences(user.id)[Kind.REPLY] is Mode.IMMEDIATELY  # only that kind
@@ -38,7 +40,7 @@ def test_the_one_click_post_from_a_mail_client_unsubscribes_without_a_session(ap
 def test_opening_the_link_only_asks(app, client, db):
     user, path = mailed(app, db)
     page = client.get(path)
-    assert page.status_code == 200 and "<form method=\"post\">" in page.get_data(as_text=True)
+    assert page.status_code == 200 and '<form method="post">' in page.get_data(as_text=True)
     assert user.email not in page.get_data(as_text=True)  # a forwarded mail reveals nobody
     assert db.session.execute(select(func.count()).select_from(NotificationPreference)).scalar_one() == 0
 
@@ -51,7 +53,9 @@ def test_a_forged_or_altered_token_is_404_and_writes_nothing(app, client, db):
     payload, signature = token.split(".")
     forged = [
         f"{payload}.{signature[:-2]}xx",  # altered signature
-        services.unsubscribe_token(other.id, "announcement").split(".")[0] + "." + signature,  # another person
+        services.unsubscribe_token(other.id, "announcement").split(".")[0]
+        + "."
+        + signature,  # another person
         "W1s5OTk5LCJyZXBseSJdXQ.bad",
         "x" * 5000,
     ]

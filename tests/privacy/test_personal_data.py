@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import User
 from lms.accounts.sessions import SignInSession
+from lms.announcements import services as announcements
+from lms.announcements.models import Announcement
 from lms.audit.models import Action, AuditEntry
 from lms.authoring import services as authoring
 from lms.certificates.models import Certificate, CertificateAction
 from lms.certificates.services import current_certificate, revoke
 from lms.enrolment.models import Enrolment
-from lms.announcements import services as announcements
-from lms.announcements.models import Announcement
 from lms.mail import MailBounce, record_bounce
 from lms.notifications import services as notifications
 from lms.notifications.models import Kind, Mode, Notification, NotificationPreference
