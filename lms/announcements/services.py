@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from lms import queue
 from lms.accounts.models import User
@@ -61,6 +61,26 @@ def of_course(course_id: int, limit: int | None = None) -> list[Announcement]:
         .order_by(Announcement.created_at.desc(), Announcement.id.desc())
     )
     return list(db.session.execute(query.limit(limit) if limit else query).scalars())
+
+
+def for_learner(course: Course, user_id: int, limit: int) -> list[Announcement]:
+    """The latest announcements of a published course if `user_id` is actively enrolled in it,
+    else none: one statement (the course page counts them)."""
+    if not course.published:
+        return []
+    enrolled = exists().where(
+        Enrolment.user_id == user_id,
+        Enrolment.course_id == course.id,
+        Enrolment.status == EnrolmentStatus.ACTIVE,
+    )
+    return list(
+        db.session.execute(
+            select(Announcement)
+            .where(Announcement.course_id == course.id, enrolled)
+            .order_by(Announcement.created_at.desc(), Announcement.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def notify_batch(announcement: Announcement, after_user_id: int) -> int | None:

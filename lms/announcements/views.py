@@ -10,8 +10,7 @@ from lms.announcements import bp, services
 from lms.announcements.forms import AnnouncementForm
 from lms.courses.access import teaches
 from lms.courses.queries import course_by_slug
-from lms.enrolment.access import can_study, course_for_study, offer_enrolment
-from lms.enrolment.services import enrolment_for
+from lms.enrolment.access import course_for_study, offer_enrolment
 from lms.policy import login_required, trainer_required
 from lms.web import refusals_on
 
@@ -49,14 +48,15 @@ def course_announcements(slug: str):
 
 
 def course_page_announcements(course) -> dict:
-    """The latest announcements for the course page (lms.courses.add_course_page_context),
-    shown to those who may study the course."""
+    """The latest announcements for the course page (lms.courses.add_course_page_context):
+    for those who teach it, and for its active learners (one statement, which checks the
+    enrolment itself); nothing for anyone else."""
     if not current_user.is_authenticated:
         return {}
-    enrolment = enrolment_for(current_user.id, course.id)
-    if not can_study(current_user, course, enrolment):
-        return {}
-    return {
-        "announcements": services.of_course(course.id, services.SHOWN_ON_COURSE_PAGE),
-        "announcing": teaches(current_user, course),
-    }
+    if teaches(current_user, course):
+        return {
+            "announcements": services.of_course(course.id, services.SHOWN_ON_COURSE_PAGE),
+            "announcing": True,
+        }
+    shown = services.for_learner(course, current_user.id, services.SHOWN_ON_COURSE_PAGE)
+    return {"announcements": shown, "announcing": False}
