@@ -151,13 +151,23 @@ def when_committed(callback: Callable, /, *args, **kwargs) -> None:
     the database (an eagerly run task would wait on SQLite's lock)."""
     if in_unit_of_work():
         after_commit(callback, *args, after_commit=False, **kwargs)
-    else:
-        event.listen(
-            db.session(),
-            "after_commit",
-            lambda _session: callback(*args, after_commit=False, **kwargs),
-            once=True,
-        )
+        return
+    state = {"armed": True, "committed": False}
+
+    def committed(_session) -> None:
+        state["committed"] = True
+
+    def ended(_session, transaction) -> None:
+        if transaction.parent is not None:  # a SAVEPOINT's: only the outermost commit counts
+            state["committed"] = False
+        elif state["armed"]:
+            state["armed"] = False
+            if state["committed"]:
+                callback(*args, after_commit=False, **kwargs)
+
+    session = db.session()
+    event.listen(session, "after_commit", committed)
+    event.listen(session, "after_transaction_end", ended)
 
 
 # --- notify -------------------------------------------------------------------------------------

@@ -167,3 +167,19 @@ def test_settings_are_saved_per_kind_and_a_forged_mode_is_refused(client, login,
     assert services.preferences(user.id)[Kind.REPLY] is Mode.IMMEDIATELY
     page = client.get("/account/notifications").get_data(as_text=True)
     assert 'value="weekly" checked' in page or "checked" in page
+
+
+def test_outside_a_unit_of_work_mail_waits_for_the_sessions_commit_not_a_savepoints(app, db):
+    """A service called directly (a shell, a fixture): nothing leaves while its writes are
+    uncommitted (a SAVEPOINT released is not a commit), nothing ever if they roll back."""
+    user = factories.make_user()
+    services.notify(user, Kind.REPLY, "reply:1", "First")
+    with db.session.begin_nested():
+        services.notify(user, Kind.REPLY, "reply:2", "Second")
+    assert mailbox.messages(app) == []
+    db.session.rollback()
+    assert mailbox.messages(app) == []
+    user = factories.make_user()
+    services.notify(user, Kind.REPLY, "reply:3", "Third")
+    db.session.commit()
+    assert [message["Subject"] for message in mailbox.messages(app)] == ["Third"]
