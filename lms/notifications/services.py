@@ -196,7 +196,8 @@ def notify(
         body = _render(text)
     now = now or utcnow()
     inserted = db.session.execute(
-        insert_unless_present(Notification).values(
+        insert_unless_present(Notification)
+        .values(
             user_id=user.id,
             kind=kind,
             key=key[:200],
@@ -205,12 +206,11 @@ def notify(
             link=link,
             created_at=now,
         )
-    )
-    if not inserted.rowcount:
+        .returning(Notification.id)  # no row when the key was there (rowcount is -1 on PostgreSQL)
+    ).scalar_one_or_none()
+    if inserted is None:
         return None
-    notification = db.session.execute(
-        select(Notification).where(Notification.user_id == user.id, Notification.key == key[:200])
-    ).scalar_one()
+    notification = db.session.get(Notification, inserted)
     if email and not mail_stopped(user) and preferences(user.id)[kind] is Mode.IMMEDIATELY:
         with speaking(user.language):
             _mail(user, kind, subject_text, _with_link(body, link))
