@@ -87,20 +87,20 @@ def notify_batch(announcement: Announcement, after_user_id: int) -> int | None:
     """Notify the next BATCH active learners (by id, after `after_user_id`); returns the last
     id notified when there may be more, else None. Flushes only."""
     course = db.session.get(Course, announcement.course_id)
-    learners = list(
-        db.session.execute(
-            select(User)
-            .join(Enrolment, Enrolment.user_id == User.id)
-            .where(
-                Enrolment.course_id == announcement.course_id,
-                Enrolment.status == EnrolmentStatus.ACTIVE,
-                User.id > after_user_id,
-                User.id != announcement.author_id,
-            )
-            .order_by(User.id)
-            .limit(BATCH)
-        ).scalars()
+    query = (
+        select(User)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .where(
+            Enrolment.course_id == announcement.course_id,
+            Enrolment.status == EnrolmentStatus.ACTIVE,
+            User.id > after_user_id,
+        )
+        .order_by(User.id)
+        .limit(BATCH)
     )
+    if announcement.author_id is not None:  # (`!= NULL` would match nobody once the author is erased)
+        query = query.where(User.id != announcement.author_id)
+    learners = list(db.session.execute(query).scalars())
     link = (
         absolute_url("announcements.course_announcements", slug=course.slug)
         + f"#announcement-{announcement.id}"

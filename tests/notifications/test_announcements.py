@@ -84,3 +84,14 @@ def test_only_the_courses_trainers_and_admins_may_post(app, client, login, db):
     login(other)
     assert client.submit("/teaching/open/announcements", {"title": "Hi", "body": "No"}).status_code == 403
     assert db.session.execute(select(func.count()).select_from(Announcement)).scalar_one() == 0
+
+
+def test_learners_are_told_even_if_the_author_was_erased_before_the_task_ran(app, db):
+    course, trainer, learners, _ = world(db)
+    announcement = Announcement(
+        course_id=course.id, author_id=None, title="Orphan", body="Text", body_html="<p>Text</p>"
+    )
+    db.session.add(announcement)
+    db.session.commit()
+    app.extensions["celery"].tasks["lms.announcements.notify"].apply(args=[announcement.id, 0]).get()
+    assert len(mailbox.messages(app)) == len(learners)
