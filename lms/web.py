@@ -113,8 +113,6 @@ def choose_language():
     language = request.form.get("language", "")
     response = redirect(safe_next("/"))
     if language in current_app.config["LANGUAGES"]:
-        if current_user.is_authenticated:  # mail, which leaves from tasks, follows the choice
-            current_user.language = language
         response.set_cookie(
             LANGUAGE_COOKIE,
             language,

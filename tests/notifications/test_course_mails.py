@@ -105,6 +105,13 @@ def test_changing_language_while_signed_in_sets_the_language_of_mail(app, client
     learner = factories.make_user()
     db.session.commit()
     login(learner)
-    client.submit("/language", {"language": "sw"})
+    client.submit("/language", {"language": "sw"})  # only a cookie: it works during an outage
+    client.get("/account")  # the next page that loads the account records it
     db.session.expire_all()
     assert db.session.get(User, learner.id).language == "sw"
+    mailbox.clear(app)
+    course = factories.make_course("open", modules=1, lessons=1, quiz=False)
+    db.session.commit()
+    client.submit("/courses/open/enrol")
+    [message] = mailbox.messages(app)
+    assert message["Subject"] == f"Karibu kwenye “{course.title}”"
