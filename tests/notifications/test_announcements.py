@@ -1,6 +1,7 @@
 """Trainers post announcements to a course: shown on the course page to its learners, mailed to
 each enrolled learner (as a task, in batches), sanitised like every authored text."""
 
+import pytest
 from sqlalchemy import func, select
 
 from lms.announcements import services as announcements
@@ -95,3 +96,32 @@ def test_learners_are_told_even_if_the_author_was_erased_before_the_task_ran(app
     db.session.commit()
     app.extensions["celery"].tasks["lms.announcements.notify"].apply(args=[announcement.id, 0]).get()
     assert len(mailbox.messages(app)) == len(learners)
+
+
+@pytest.mark.parametrize(
+    "url", ["/courses/open/announcements", "/courses/open", "/teaching/open/announcements"]
+)
+def test_the_pages_listing_announcements_take_as_many_queries_for_one_as_for_twenty(
+    app, client, login, db, count_queries, url
+):
+    course, trainer, learners, _ = world(db)
+    reader = trainer if url.startswith("/teaching") else learners[0]
+    login(reader)
+
+    def measured() -> int:
+        client.get(url)  # warm the outline cache
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    db.session.add(
+        Announcement(course_id=course.id, author_id=trainer.id, title="One", body="x", body_html="x")
+    )
+    db.session.commit()
+    one = measured()
+    for n in range(19):
+        db.session.add(
+            Announcement(course_id=course.id, author_id=trainer.id, title=f"N{n}", body="x", body_html="x")
+        )
+    db.session.commit()
+    assert measured() == one
