@@ -71,6 +71,7 @@ def _register_domains(app: Flask) -> None:
     from lms import (
         accounts,
         admin,
+        announcements,
         authoring,
         backup,
         certificates,
@@ -80,6 +81,7 @@ def _register_domains(app: Flask) -> None:
         jobs,
         learning,
         media,
+        notifications,
         offline,
         privacy,
         quizzes,
@@ -96,6 +98,7 @@ def _register_domains(app: Flask) -> None:
         quizzes,
         enrolment,
         teaching,
+        announcements,
         discussions,
         authoring,
         reports,
@@ -105,6 +108,7 @@ def _register_domains(app: Flask) -> None:
         privacy,
         backup,
         jobs,
+        notifications,
         offline,
     )
     for domain in domains:

@@ -6,11 +6,13 @@ browser's Accept-Language, then the default. Right-to-left languages flip the pa
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from markupsafe import Markup
 
 from lms.countries import country_name
@@ -25,6 +27,31 @@ FORMAT_LOCALES = {"pt": "pt_PT"}
 
 def select_locale() -> str:
     return FORMAT_LOCALES.get(_interface_language(), _interface_language())
+
+
+def interface_language() -> str:
+    """The language this request is shown in (`pt`, not `pt_PT`); the default outside requests."""
+    return _interface_language()
+
+
+def chosen_language() -> str | None:
+    """The language this visitor chose with the language form, if any (not the browser's guess)."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE) if has_request_context() else None
+    return chosen if chosen in current_app.config["LANGUAGES"] else None
+
+
+def offered_language(code: str | None) -> str:
+    """`code` if it is still an interface language, else the default (a stored choice may
+    name a language an operator has since removed)."""
+    return code if code in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@contextmanager
+def speaking(code: str | None) -> Iterator[None]:
+    """Render text (a mail, a notification) in language `code`, as a page in it would be."""
+    language = offered_language(code)
+    with force_locale(FORMAT_LOCALES.get(language, language)):
+        yield
 
 
 def _interface_language() -> str:

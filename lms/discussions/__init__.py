@@ -1,6 +1,7 @@
 """Discussions: each course's threads and replies by topic (general, and one per module), with
-moderation by the course's trainers and administrators. Mail about replies is not sent here:
-`lms.discussions.events.reply_published` is the signal to connect to."""
+moderation by the course's trainers and administrators. Posting sends
+`lms.discussions.events.reply_published`; `lms.discussions.notices` turns it into a notification
+(and mail) for the thread's author."""
 
 from flask import Blueprint, Flask
 
@@ -25,9 +26,10 @@ DEFAULTS = {
 
 
 def init_app(app: Flask) -> None:
-    from lms.discussions import views  # here, not above: views register routes on bp
+    from lms.discussions import notices, views  # here, not above: views register routes on bp
 
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
     app.register_blueprint(bp)
     add_course_page_context(views.course_page_link)
+    notices.connect()

@@ -8,17 +8,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pycountry
-from flask_babel import format_number
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import audit
 from lms.accounts import services as accounts
 from lms.accounts.models import Gender, ProfileRole, User
+from lms.accounts.tokens import invitation_max_age, make_invitation_token
 from lms.courses.models import Course
 from lms.enrolment.models import Enrolment, EnrolmentSource
-from lms.enrolment.services import EnrolmentError, enrol
+from lms.enrolment.services import EnrolmentError, enrol, first_step, welcome
 from lms.extensions import db
+from lms.i18n import offered_language, speaking
+from lms.links import absolute_url
+from lms.mail import send_mail
 from lms.unit_of_work import after_commit
 
 COLUMNS = ("email", "full_name", "gender", "country", "institution", "profile_role")
@@ -164,10 +168,45 @@ def read_cohort_csv(data: bytes) -> tuple[list[CohortRow], list[str]]:
     return rows, problems
 
 
-def enrol_cohort(course: Course, rows: list[CohortRow]) -> tuple[CohortResult, list[str]]:
-    """Create missing accounts (without a password: each gets a set-password link once the unit
-    of work commits) and enrol everyone. Flushes only; on problems the caller's unit of work must
+def send_invitation(user: User, course: Course, enrolled_by: User | None) -> None:
+    """Invite a new cohort account: the course, who enrolled them, the first step and a
+    set-password link that lasts INVITATION_MAX_AGE days (lms.accounts.tokens), in their language."""
+    link = absolute_url("accounts.reset_password", token=make_invitation_token(user))
+    step = first_step(course)
+    with speaking(user.language):
+        lines = [
+            _("Hello %(name)s,", name=user.full_name),
+            "",
+            _(
+                "%(by)s has enrolled you in the course “%(course)s” on %(site)s, and an account has "
+                "been created for you.",
+                by=enrolled_by.full_name if enrolled_by is not None else _("The platform's team"),
+                course=course.title,
+                site=absolute_url("web.home"),
+            ),
+        ]
+        if step is not None:
+            lines.append(_("Your first step: %(lesson)s", lesson=step.title))
+        lines += [
+            "",
+            _("Choose your password here to begin:"),
+            link,
+            "",
+            _("The link works once and expires in %(days)d days.", days=invitation_max_age() // 86400),
+        ]
+        send_mail(
+            user.email, _("You are enrolled in “%(course)s”", course=course.title), "\n".join(lines) + "\n"
+        )
+
+
+def enrol_cohort(
+    course: Course, rows: list[CohortRow], enrolled_by: User | None = None
+) -> tuple[CohortResult, list[str]]:
+    """Create missing accounts (without a password: each gets an invitation with a set-password
+    link once the unit of work commits) and enrol everyone; people who already had an account
+    are welcomed (lms.notifications). Flushes only; on problems the caller's unit of work must
     roll back (a 400 page does), and then no mail leaves."""
+    language = offered_language(getattr(get_locale(), "language", None))
     result, problems = CohortResult(), []
     emails = [row.email for row in rows]
     existing = {
@@ -189,8 +228,9 @@ def enrol_cohort(course: Course, rows: list[CohortRow]) -> tuple[CohortResult, l
                 email=row.email, full_name=row.full_name, password=None, gender=row.gender,
                 country=row.country, institution=row.institution, profile_role=row.profile_role,
             )  # fmt: skip
+            user.language = language  # the uploader's, until the person chooses theirs
             result.new_users.append(user)
-            after_commit(accounts.send_password_link, user, welcome=True)
+            after_commit(send_invitation, user, course, enrolled_by)
         before = enrolled.get(user.id)
         if before is not None and before.active:
             result.already += 1
@@ -201,6 +241,8 @@ def enrol_cohort(course: Course, rows: list[CohortRow]) -> tuple[CohortResult, l
             problems.append(_("Line %(line)s: %(problem)s", line=row.line, problem=str(error)))
             continue
         result.enrolled += 1
+        if before is None:  # a new account's invitation says it all: no second mail
+            welcome(user, course, enrolled_by=enrolled_by, email=user not in result.new_users)
     if not problems:
         audit.record(
             audit.Action.COHORT_UPLOADED,

@@ -33,9 +33,12 @@ def enrol(slug: str):
     if not form.validate_on_submit():
         abort(400)
     try:
+        before = services.enrolment_for(current_user.id, course.id)
         services.enrol(current_user, course, key=form.key.data)
     except services.EnrolmentError as error:
         return refused(error, url_for("courses.course", slug=slug))
+    if before is None:  # only a first enrolment is welcomed (a return keeps the earlier welcome)
+        services.welcome(current_user, course)
     flash(_("You are enrolled. Welcome to the course!"), "success")
     return redirect(url_for("learning.resume", slug=slug))
 

@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 
 from lms.accounts.models import User
 from lms.accounts.sessions import SignInSession
+from lms.announcements.models import Announcement
 from lms.audit.models import AuditEntry
 from lms.authoring.models import DraftLesson, LessonRevision
 from lms.certificates.models import Certificate, CertificateAction
@@ -27,6 +28,8 @@ from lms.discussions.models import Post, PostReport, Thread
 from lms.enrolment.models import Enrolment
 from lms.extensions import db
 from lms.learning.models import LessonCompletion
+from lms.mail import bounce_of
+from lms.notifications.models import Notification, NotificationPreference
 from lms.quizzes.models import Quiz, QuizAttempt
 from lms.reports.models import ReportExport
 
@@ -46,6 +49,10 @@ FIELDS: dict[str, tuple] = {
             "has_password": _l("Whether a password is set (it is stored only as a one-way hash)."),
             "created_at": _l("When the account was created (UTC)."),
             "last_login_at": _l("When you last signed in (UTC)."),
+            "language": _l("The interface language you last chose; emails to you are written in it."),
+            "email_bounced": _l(
+                "If mail to your address came back undelivered: when, and what the server said."
+            ),
         },
     ),
     "profile": (
@@ -164,6 +171,35 @@ FIELDS: dict[str, tuple] = {
             "resolved_at": _l("When a trainer dealt with it, if one did (UTC)."),
         },
     ),
+    "notifications": (
+        _l("What the platform told you (the notifications page), newest first."),
+        {
+            "kind": _l("enrolment, announcement, reply, certificate or reminder."),
+            "subject": _l("The notification's subject."),
+            "text": _l("Its text."),
+            "link": _l("The page it pointed to."),
+            "created_at": _l("When (UTC)."),
+            "read_at": _l("When you marked it read (UTC)."),
+            "emailed_at": _l("When it was emailed to you at once (UTC)."),
+            "digested_at": _l("When it was sent in your weekly digest (UTC)."),
+        },
+    ),
+    "notification_settings": (
+        _l("How you chose to receive each kind of notification."),
+        {
+            "kind": _l("The kind of notification."),
+            "mode": _l("immediately, weekly (a digest) or never (only on the notifications page)."),
+        },
+    ),
+    "announcements": (
+        _l("Announcements you posted to a course's learners."),
+        {
+            "course": _l("The course's short name (slug)."),
+            "title": _l("The announcement's title."),
+            "body": _l("Its text (Markdown)."),
+            "created_at": _l("When you posted it (UTC)."),
+        },
+    ),
     "audit_entries": (
         _l("Entries of the audit log made by you or about you."),
         {
@@ -200,6 +236,12 @@ def personal_data(user: User) -> dict:
         "has_password": user.has_usable_password,
         "created_at": _when(user.created_at),
         "last_login_at": _when(user.last_login_at),
+        "language": user.language,
+        "email_bounced": (
+            {"at": _when(bounce.recorded_at), "reason": bounce.reason}
+            if (bounce := bounce_of(user.email)) is not None
+            else None
+        ),
     }
     data["profile"] = {
         "gender": user.gender.value,
@@ -357,6 +399,40 @@ def personal_data(user: User) -> dict:
             .join(Course, Course.id == PostReport.course_id)
             .where(PostReport.reporter_id == uid)
             .order_by(PostReport.created_at, PostReport.id)
+        )
+    ]
+    data["notifications"] = [
+        {
+            "kind": n.kind.value,
+            "subject": n.subject,
+            "text": n.text,
+            "link": n.link,
+            "created_at": _when(n.created_at),
+            "read_at": _when(n.read_at),
+            "emailed_at": _when(n.emailed_at),
+            "digested_at": _when(n.digested_at),
+        }
+        for n in db.session.execute(
+            select(Notification)
+            .where(Notification.user_id == uid)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+        ).scalars()
+    ]
+    data["notification_settings"] = [
+        {"kind": p.kind.value, "mode": p.mode.value}
+        for p in db.session.execute(
+            select(NotificationPreference)
+            .where(NotificationPreference.user_id == uid)
+            .order_by(NotificationPreference.kind)
+        ).scalars()
+    ]
+    data["announcements"] = [
+        {"course": slug, "title": a.title, "body": a.body, "created_at": _when(a.created_at)}
+        for a, slug in _rows(
+            select(Announcement, Course.slug)
+            .join(Course, Course.id == Announcement.course_id)
+            .where(Announcement.author_id == uid)
+            .order_by(Announcement.created_at, Announcement.id)
         )
     ]
     data["audit_entries"] = [

@@ -12,6 +12,9 @@ institution, profile role and dates, and every enrolment, completion, attempt an
 row. A certificate keeps its code, course and dates; verification then says it was issued and
 that the holder has withdrawn their personal data, without a name. Audit entries name people
 by number only and are not touched (they are append-only; the retention purge ends them).
+Notifications (their text names the person), notification settings and a bounce recorded for
+the address are deleted; announcements the person posted stay with their course, without an
+author.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sqlalchemy import delete, select, update
 from lms import audit
 from lms.accounts.models import User
 from lms.accounts.sessions import SignInSession
+from lms.announcements.models import Announcement
 from lms.authoring.models import LessonRevision
 from lms.certificates.models import Certificate, CertificateAction
 from lms.columns import utcnow
@@ -31,6 +35,8 @@ from lms.discussions.models import Post, PostReport, Thread
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.learning.models import CalendarFeed
+from lms.mail import MailBounce
+from lms.notifications.models import Notification, NotificationPreference
 from lms.reports.models import ReportExport
 
 # Reserved by RFC 2606: never delivered, and refused by the sign-up form's address check.
@@ -76,6 +82,7 @@ def erase(person: User, *, actor: User | None) -> None:
     conditional UPDATE first, so exactly one of two simultaneous requests erases and the other
     raises AlreadyWithdrawn (409), with nothing changed."""
     now = utcnow()
+    address = person.email
     claimed = db.session.execute(
         update(User)
         .where(User.id == person.id, User.withdrawn_at.is_(None))
@@ -95,6 +102,15 @@ def erase(person: User, *, actor: User | None) -> None:
     uid = person.id
     db.session.execute(delete(SignInSession).where(SignInSession.user_id == uid))
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == uid))  # its address stops working
+    db.session.execute(delete(Notification).where(Notification.user_id == uid))
+    db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == uid))
+    db.session.execute(delete(MailBounce).where(MailBounce.address == address.lower()))
+    db.session.execute(
+        update(Announcement)
+        .where(Announcement.author_id == uid)
+        .values(author_id=None)
+        .execution_options(synchronize_session=False)
+    )
     certificates = select(Certificate.id).where(Certificate.user_id == uid).scalar_subquery()
     db.session.execute(
         update(Certificate)

@@ -12,12 +12,17 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import User
 from lms.accounts.sessions import SignInSession
+from lms.announcements import services as announcements
+from lms.announcements.models import Announcement
 from lms.audit.models import Action, AuditEntry
 from lms.authoring import services as authoring
 from lms.certificates.models import Certificate, CertificateAction
 from lms.certificates.services import current_certificate, revoke
 from lms.discussions import services as discussions
 from lms.enrolment.models import Enrolment
+from lms.mail import MailBounce, record_bounce
+from lms.notifications import services as notifications
+from lms.notifications.models import Kind, Mode, Notification, NotificationPreference
 from lms.privacy import services as privacy
 from lms.privacy.records import FIELDS, FORMAT
 from lms.quizzes.models import QuizAttempt
@@ -67,6 +72,10 @@ def holder(db):
     discussions.report(
         discussions.reply(thread, classmate, "A reply", moderator=False), user, "Aroha: off topic"
     )
+    # Her notification settings, an announcement she posted, and a bounce of her address.
+    notifications.set_preference(user.id, Kind.REMINDER, Mode.WEEKLY)
+    announcements.post(course, user, "Study group on Friday", "Aroha Ngata hosts it.")
+    record_bounce(user.email, "550 5.1.1 mailbox unavailable")
     db.session.commit()
     return user
 
@@ -160,6 +169,12 @@ def test_deleting_the_account_erases_name_email_and_free_text_and_keeps_the_stat
     assert db.session.execute(select(func.count()).select_from(SignInSession)).scalar_one() == 0
     reasons = db.session.execute(select(CertificateAction.reason)).scalars().all()
     assert all("Aroha" not in reason for reason in reasons)
+    # Notifications (they name her), settings and the bounce of her address go; her announcement
+    # stays with its course, without an author.
+    for model in (Notification, NotificationPreference, MailBounce):
+        assert db.session.execute(select(func.count()).select_from(model)).scalar_one() == 0, model
+    [announcement] = db.session.execute(select(Announcement)).scalars()
+    assert announcement.author_id is None
     # Signed out, and the old credentials open nothing.
     assert client.get("/account").status_code == 302
     refused = client.submit(
