@@ -15,6 +15,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -143,17 +144,90 @@ class OptionForm(Form):
     feedback = StringField(_l("Feedback shown after the attempt"))
 
 
+class OneOptionForm(Form):
+    """An answer of a one-correct-answer question: which one is correct is the form's radio."""
+
+    slug = HiddenField()
+    text = StringField(_l("Answer text"))
+    feedback = StringField(_l("Feedback shown after the attempt"))
+
+
 class QuestionForm(FlaskForm):
-    kind = SelectField(
-        _l("Type of question"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
-    )
+    """What every kind of question has; each kind's form (QUESTION_FORMS) adds its answers.
+    `kind` is carried in a hidden field: the type is chosen before the form is shown."""
+
+    kind = HiddenField()
     prompt = TextAreaField(_l("Question"), validators=[DataRequired()], render_kw={"rows": 3})
+
+    @staticmethod
+    def initial(options: list[dict]) -> dict:
+        """The form's data for a question's existing options (of any kind)."""
+        return {"options": options + [{}] * (MAX_OPTIONS - len(options))}
+
+    def option_values(self) -> list[dict]:  # pragma: no cover - each kind overrides
+        raise NotImplementedError
+
+
+class SeveralQuestionForm(QuestionForm):
     options = FieldList(
         FormField(OptionForm), label=_l("Answers"), min_entries=MAX_OPTIONS, max_entries=MAX_OPTIONS
     )
 
     def option_values(self) -> list[dict]:
         return [entry.form.data for entry in self.options]
+
+
+class OneQuestionForm(QuestionForm):
+    options = FieldList(
+        FormField(OneOptionForm), label=_l("Answers"), min_entries=MAX_OPTIONS, max_entries=MAX_OPTIONS
+    )
+    correct = RadioField(
+        _l("The correct answer"), choices=[SelectChoice(str(n), str(n + 1)) for n in range(MAX_OPTIONS)],
+        validate_choice=False, validators=[Optional()],
+    )  # fmt: skip
+
+    @staticmethod
+    def initial(options: list[dict]) -> dict:
+        correct = next((str(n) for n, option in enumerate(options) if option.get("correct")), None)
+        return {**QuestionForm.initial(options), "correct": correct}
+
+    def option_values(self) -> list[dict]:
+        return [{**entry.form.data, "correct": str(n) == self.correct.data} for n, entry in enumerate(self.options)]
+
+
+class TrueFalseQuestionForm(QuestionForm):
+    """Two answers whose texts are fixed ("True" and "False" in the course's language, or the
+    texts of a question imported from a file): the trainer says which is correct."""
+
+    correct = RadioField(
+        _l("Which answer is correct?"), choices=[SelectChoice("0", _l("True")), SelectChoice("1", _l("False"))],
+        validators=[InputRequired(message=_l("Choose which answer is correct."))],
+    )  # fmt: skip
+    feedback_0 = StringField(_l("Feedback for the first answer"))
+    feedback_1 = StringField(_l("Feedback for the second answer"))
+
+    def set_answers(self, answers: list[dict]) -> None:
+        """The two answers ({"slug", "text"}) shown as the radio's choices, in this order."""
+        self.answers = answers
+        self.correct.choices = [SelectChoice(str(n), answer["text"]) for n, answer in enumerate(answers)]
+
+    @staticmethod
+    def initial(options: list[dict]) -> dict:
+        correct = next((str(n) for n, option in enumerate(options[:2]) if option.get("correct")), None)
+        feedback = [option.get("feedback", "") for option in options[:2]] + ["", ""]
+        return {"correct": correct, "feedback_0": feedback[0], "feedback_1": feedback[1]}
+
+    def option_values(self) -> list[dict]:
+        feedback = [self.feedback_0.data, self.feedback_1.data]
+        return [
+            {"slug": answer["slug"], "text": answer["text"], "correct": str(n) == self.correct.data,
+             "feedback": feedback[n] or ""}
+            for n, answer in enumerate(self.answers)
+        ]  # fmt: skip
+
+
+# The form of each kind's editor (lms/quizzes/kinds.py says which editor a kind uses).
+QUESTION_FORMS = {"one": OneQuestionForm, "several": SeveralQuestionForm, "true-false": TrueFalseQuestionForm}
 
 
 class ImageForm(FlaskForm):

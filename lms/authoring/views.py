@@ -10,6 +10,7 @@ typed; a refused button flashes the message and goes back (`refused`).
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,24 +18,27 @@ from lms.accounts.services import find_by_email
 from lms.authoring import bp, publishing, queries, services
 from lms.authoring.access import can_edit_draft, can_manage_draft_trainers
 from lms.authoring.forms import (
-    MAX_OPTIONS,
+    KIND_LABELS,
+    QUESTION_FORMS,
     CourseForm,
     ImageForm,
     ImportForm,
     LessonForm,
     ModuleForm,
     NewCourseForm,
-    QuestionForm,
     QuizForm,
     RestoreForm,
     TitleForm,
     TrainerForm,
+    TrueFalseQuestionForm,
 )
 from lms.courses.queries import trainers_of
 from lms.errors import abort_with
 from lms.forms import ActionForm
 from lms.inputs import stored_integer
 from lms.policy import trainer_required
+from lms.quizzes.kinds import KINDS
+from lms.quizzes.models import QuestionKind
 from lms.web import refusals_on, refused
 
 
@@ -426,6 +430,7 @@ def remove_quiz(slug: str, module_slug: str):
 @bp.route("/authoring/<slug>/modules/<module_slug>/quiz/questions/<question_slug>", methods=["GET", "POST"])
 @trainer_required
 def question(slug: str, module_slug: str, question_slug: str | None = None):
+    """The form of the question's kind, which is chosen first (`?kind=`, a GET form: no script)."""
     draft = _draft(slug)
     module = _module(draft, module_slug)
     if module.quiz is None:
@@ -433,21 +438,45 @@ def question(slug: str, module_slug: str, question_slug: str | None = None):
     existing = module.question(question_slug) if question_slug else None
     if question_slug and existing is None:
         abort(404)
+    kind = _question_kind(request.values.get("kind") or (existing or {}).get("kind"))
+    page = dict(draft=draft, module=module, question_slug=question_slug, kinds=KIND_LABELS, kind=kind)
+    if kind is None:  # no type chosen yet (or a forged one): the choice of type
+        status = 400 if request.method == "POST" or request.values.get("kind") else 200
+        return render_template("authoring/question.html", form=None, **page), status
+    form_class = QUESTION_FORMS[KINDS[kind].editor]
     if request.method == "GET" and existing:
-        options = existing["options"] + [{}] * (MAX_OPTIONS - len(existing["options"]))
-        form = QuestionForm(data={"kind": existing["kind"], "prompt": existing["prompt"], "options": options})
+        data = {"prompt": existing["prompt"], **form_class.initial(existing["options"])}
+        form = form_class(data={**data, "kind": kind.value})
     else:
-        form = QuestionForm()
+        form = form_class(data={"kind": kind.value})
+    if isinstance(form, TrueFalseQuestionForm):
+        form.set_answers(_true_false_answers(draft, kind, existing))
     if form.validate_on_submit():
         with refusals_on(form):
-            services.save_question(
-                module, question_slug, form.kind.data, form.prompt.data, form.option_values()
-            )
+            services.save_question(module, question_slug, kind.value, form.prompt.data, form.option_values())
             flash(_("Question saved in the draft."), "success")
             return redirect(url_for("authoring.quiz", slug=slug, module_slug=module_slug))
-    return render_template(
-        "authoring/question.html", draft=draft, module=module, form=form, question_slug=question_slug
-    ), _status(form)
+    return render_template("authoring/question.html", form=form, **page), _status(form)
+
+
+def _question_kind(value: str | None) -> QuestionKind | None:
+    try:
+        return QuestionKind(value) if value else None
+    except ValueError:
+        return None
+
+
+def _true_false_answers(draft, kind: QuestionKind, existing: dict | None) -> list[dict]:
+    """A true-or-false question's two answers: its own if it already was one (a file may word
+    them as it likes), else "True" and "False" in the course's language."""
+    options = (existing or {}).get("options", [])
+    if existing and existing["kind"] == kind.value and len(options) == 2:
+        return [{"slug": option["slug"], "text": option["text"]} for option in options]
+    language = draft.language if draft.language in current_app.config["LANGUAGES"] else "en"
+    with force_locale(language):
+        texts = [_("True"), _("False")]
+    slugs = [option["slug"] for option in options[:2]] if len(options) >= 2 else ["true", "false"]
+    return [{"slug": slug, "text": text} for slug, text in zip(slugs, texts, strict=True)]
 
 
 def _question_action(slug: str, module_slug: str, question_slug: str):

@@ -153,7 +153,7 @@ def test_editing_a_question_keeps_option_slugs(db, editor, draft):
     editor.submit("/authoring/phones/modules/module-1/quiz/questions/q1", {
         "kind": "single", "prompt": "Question, reworded?",
         "options-0-slug": "b", "options-0-text": "Wrong",
-        "options-1-slug": "a", "options-1-text": "Right", "options-1-correct": "y",
+        "options-1-slug": "a", "options-1-text": "Right", "correct": "1",
         "options-2-text": "New answer",
     })  # fmt: skip
     db.session.expire_all()
