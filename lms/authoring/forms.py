@@ -192,7 +192,10 @@ class OneQuestionForm(QuestionForm):
         return {**QuestionForm.initial(options), "correct": correct}
 
     def option_values(self) -> list[dict]:
-        return [{**entry.form.data, "correct": str(n) == self.correct.data} for n, entry in enumerate(self.options)]
+        return [
+            {**entry.form.data, "correct": str(n) == self.correct.data}
+            for n, entry in enumerate(self.options)
+        ]
 
 
 class TrueFalseQuestionForm(QuestionForm):
@@ -246,3 +249,9 @@ class ImportForm(FlaskForm):
 
 class TrainerForm(FlaskForm):
     email = EmailField(_l("Co-trainer's email address"), validators=[DataRequired()])
+
+
+class RemoveForm(FlaskForm):
+    """The button of a removal's confirmation page: a removal without it is never carried out."""
+
+    confirmed = HiddenField()  # "yes", set by the page (a default would confirm any POST)

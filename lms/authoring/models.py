@@ -163,3 +163,28 @@ class DraftImage(db.Model):
     @property
     def url(self) -> str:
         return f"/media/{self.filename}"
+
+
+class DraftRemoval(db.Model):
+    """A module, lesson or question removed from a draft, kept whole so it can be restored.
+
+    `snapshot` holds what was removed as plain JSON (a lesson with its revisions, a module with
+    its lessons and quiz, a question) and where it stood; restoring puts it back as a new
+    revision and marks this entry restored. Revision notes are not kept (they are personal
+    notes, erased with their author's account, which a copy here would outlive).
+    """
+
+    __tablename__ = "draft_removal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("draft_course.course_id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # "module", "lesson" or "question"
+    title: Mapped[str] = mapped_column(String(200))
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    restored_at: Mapped[datetime | None]
+
+    removed_by: Mapped[User | None] = relationship()

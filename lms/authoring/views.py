@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.accounts.services import find_by_email
-from lms.authoring import bp, publishing, queries, services
+from lms.authoring import bp, publishing, queries, removals, services
 from lms.authoring.access import can_edit_draft, can_manage_draft_trainers
 from lms.authoring.forms import (
     KIND_LABELS,
@@ -27,6 +27,7 @@ from lms.authoring.forms import (
     ModuleForm,
     NewCourseForm,
     QuizForm,
+    RemoveForm,
     RestoreForm,
     TitleForm,
     TrainerForm,
@@ -239,17 +240,40 @@ def move_module(slug: str, module_slug: str):
     return redirect(url_for("authoring.course", slug=slug) + f"#module-{module_slug}")
 
 
-@bp.post("/authoring/<slug>/modules/<module_slug>/remove")
+@bp.route("/authoring/<slug>/modules/<module_slug>/remove", methods=["GET", "POST"])
 @trainer_required
 def remove_module(slug: str, module_slug: str):
     draft = _draft(slug)
     module = _module(draft, module_slug)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    back = url_for("authoring.module", slug=slug, module_slug=module_slug)
+    if not _removal_confirmed():
+        return _confirm_removal(draft, "module", module.title, back, module=module)
     title = module.title
-    services.remove_module(module)
-    flash(_("Module “%(title)s” removed from the draft.", title=title), "success")
+    removals.remove_module(module, current_user)
+    flash(_("Module “%(title)s” removed from the draft. You can restore it from the removed items.", title=title),
+          "success")  # fmt: skip
     return redirect(url_for("authoring.course", slug=slug))
+
+
+def _removal_confirmed() -> bool:
+    """True for the confirmation page's POST; a GET (or a POST without the confirmation, such
+    as an old page's Remove button) gets the confirmation page; 400 without a CSRF token."""
+    if request.method == "GET":
+        return False
+    form = RemoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return form.confirmed.data == "yes"
+
+
+def _confirm_removal(draft, kind: str, title: str, back: str, **what):
+    """The confirmation page: what will be removed, a Remove button, and the way back."""
+    status = 200 if request.method == "GET" else 400
+    form = RemoveForm(formdata=None)
+    form.confirmed.data = "yes"
+    return render_template(
+        "authoring/remove.html", draft=draft, kind=kind, title=title, back=back, form=form, **what
+    ), status
 
 
 # --- lessons -------------------------------------------------------------------------------
@@ -345,17 +369,19 @@ def move_lesson(slug: str, lesson_slug: str):
     return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
 
 
-@bp.post("/authoring/<slug>/lessons/<lesson_slug>/remove")
+@bp.route("/authoring/<slug>/lessons/<lesson_slug>/remove", methods=["GET", "POST"])
 @trainer_required
 def remove_lesson(slug: str, lesson_slug: str):
     draft = _draft(slug)
     lesson = _lesson(draft, lesson_slug)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     module_slug, title = lesson.module.slug, lesson.title
-    services.remove_lesson(lesson)
-    flash(_("Lesson “%(title)s” removed from the draft.", title=title), "success")
-    return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
+    back = url_for("authoring.module", slug=slug, module_slug=module_slug)
+    if not _removal_confirmed():
+        return _confirm_removal(draft, "lesson", title, back, lesson=lesson, module=lesson.module)
+    removals.remove_lesson(lesson, current_user)
+    flash(_("Lesson “%(title)s” removed from the draft. You can restore it from the removed items.", title=title),
+          "success")  # fmt: skip
+    return redirect(back)
 
 
 @bp.get("/authoring/<slug>/lessons/<lesson_slug>/history")
@@ -501,13 +527,59 @@ def move_question(slug: str, module_slug: str, question_slug: str):
     return redirect(target)
 
 
-@bp.post("/authoring/<slug>/modules/<module_slug>/quiz/questions/<question_slug>/remove")
+@bp.route(
+    "/authoring/<slug>/modules/<module_slug>/quiz/questions/<question_slug>/remove", methods=["GET", "POST"]
+)
 @trainer_required
 def remove_question(slug: str, module_slug: str, question_slug: str):
-    module = _question_action(slug, module_slug, question_slug)
-    services.remove_question(module, question_slug)
-    flash(_("Question removed from the draft."), "success")
-    return redirect(url_for("authoring.quiz", slug=slug, module_slug=module_slug))
+    draft = _draft(slug)
+    module = _module(draft, module_slug)
+    question = module.question(question_slug)
+    if question is None:
+        abort(404)
+    back = url_for("authoring.quiz", slug=slug, module_slug=module_slug)
+    if not _removal_confirmed():
+        return _confirm_removal(draft, "question", question["prompt"], back, question=question, module=module)
+    removals.remove_question(module, question_slug, current_user)
+    flash(_("Question removed from the draft. You can restore it from the removed items."), "success")
+    return redirect(back)
+
+
+# --- removed items -------------------------------------------------------------------------
+
+
+@bp.get("/authoring/<slug>/removed")
+@trainer_required
+def removed(slug: str):
+    draft = _draft(slug)
+    return render_template(
+        "authoring/removed.html", draft=draft, removals=removals.removals(draft), action_form=ActionForm()
+    )
+
+
+@bp.post("/authoring/<slug>/removed/<int:removal_id>/restore")
+@trainer_required
+def restore_removed(slug: str, removal_id: int):
+    draft = _draft(slug)
+    removal = removals.removal_of(draft, removal_id)
+    if removal is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        removals.restore(draft, removal, current_user)
+    except services.AuthoringError as error:
+        return refused(error, url_for("authoring.removed", slug=slug))
+    flash(_("“%(title)s” restored in the draft.", title=removal.title), "success")
+    if removal.kind == removals.LESSON:
+        return redirect(
+            url_for("authoring.lesson", slug=slug, lesson_slug=removal.snapshot["lesson"]["slug"])
+        )
+    if removal.kind == removals.MODULE:
+        return redirect(
+            url_for("authoring.module", slug=slug, module_slug=removal.snapshot["module"]["slug"])
+        )
+    return redirect(url_for("authoring.quiz", slug=slug, module_slug=removal.snapshot["module"]))
 
 
 # --- images and co-trainers ----------------------------------------------------------------

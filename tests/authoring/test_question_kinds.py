@@ -73,7 +73,9 @@ def test_an_unknown_type_shows_the_choice_again(db, editor, draft):
 
 
 def test_changing_a_question_to_true_false_keeps_its_prompt(db, editor, draft):
-    page = editor.get("/authoring/phones/modules/module-1/quiz/questions/q1?kind=true-false").get_data(as_text=True)
+    page = editor.get("/authoring/phones/modules/module-1/quiz/questions/q1?kind=true-false").get_data(
+        as_text=True
+    )
     assert "Question of module 1?" in page and ">True</label>" in page
     editor.submit("/authoring/phones/modules/module-1/quiz/questions/q1",
                   {"kind": "true-false", "prompt": "Question of module 1?", "correct": "0"})  # fmt: skip
