@@ -3,6 +3,7 @@ checked in lms/authoring/services.py, not here, so files and forms cannot drift 
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -28,6 +29,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from lms.courses.labels import AUDIENCE_LABELS, RULE_LABELS
 from lms.courses.models import Audience, CompletionRule
+from lms.i18n import language_name
 from lms.quizzes.models import QuestionKind
 
 KIND_LABELS = {
@@ -46,9 +48,9 @@ class CourseForm(FlaskForm):
     audience = SelectField(
         _l("Audience"), choices=[SelectChoice(a.value, label) for a, label in AUDIENCE_LABELS.items()]
     )
-    language = StringField(
-        _l("Language code"), default="en", validators=[DataRequired(), Length(max=8)],
-        description=_l("The language of the course text, such as en, fr or ar."),
+    language = SelectField(
+        _l("Language of the course"), default="en", validate_choice=True,
+        description=_l("The language the course is written in: learners' browsers read it aloud and hyphenate it in this language."),
     )  # fmt: skip
     hours = DecimalField(
         _l("Estimated hours of study"), default=1, places=1,
@@ -70,6 +72,28 @@ class CourseForm(FlaskForm):
         description=_l("Optional. With the end date, it bounds the modules' due dates."),
     )  # fmt: skip
     ends_on = DateField(_l("The course ends on"), validators=[Optional()], description=_l("Optional."))
+    enrolment_key = StringField(
+        _l("Enrolment key"), validators=[Optional(), Length(max=100)], render_kw={"autocomplete": "off"},
+        description=_l("Optional. Learners must type this key to enrol; leave empty to let anyone enrol."),
+    )  # fmt: skip
+    enrol_from = DateField(
+        _l("Enrolment opens on"),
+        validators=[Optional()],
+        description=_l("Optional: the first day learners can enrol."),
+    )
+    enrol_until = DateField(
+        _l("Enrolment closes after"), validators=[Optional()],
+        description=_l("Optional: the last day learners can enrol."),
+    )  # fmt: skip
+
+    def __init__(self, *args, current_language: str | None = None, **kwargs):
+        """The language list: the platform's languages, named in the reader's language, and
+        the course's own if it is another (a course file may be in any language)."""
+        super().__init__(*args, **kwargs)
+        codes = list(current_app.config["LANGUAGES"])
+        if current_language and current_language not in codes:
+            codes.append(current_language)
+        self.language.choices = [SelectChoice(code, f"{language_name(code)} ({code})") for code in codes]
 
     def values(self) -> dict:
         return dict(
@@ -79,6 +103,8 @@ class CourseForm(FlaskForm):
             outcomes=[line.strip() for line in self.outcomes.data.splitlines() if line.strip()],
             completion_rule=CompletionRule(self.completion_rule.data), pass_mark=self.pass_mark.data,
             starts_on=self.starts_on.data, ends_on=self.ends_on.data,
+            enrolment_key=(self.enrolment_key.data or "").strip() or None, enrol_from=self.enrol_from.data,
+            enrol_until=self.enrol_until.data,
         )  # fmt: skip
 
 

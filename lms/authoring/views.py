@@ -106,7 +106,7 @@ def course(slug: str):
 @trainer_required
 def details(slug: str):
     draft = _draft(slug)
-    form = CourseForm(obj=draft)
+    form = CourseForm(obj=draft, current_language=draft.language)
     if request.method == "GET":
         form.audience.data = draft.audience.value
         form.completion_rule.data = draft.completion_rule.value
