@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from lms.accounts.models import User
 from lms.accounts.sessions import SignInSession
 from lms.audit.models import Action, AuditEntry
+from lms.authoring import removals
 from lms.authoring import services as authoring
 from lms.certificates.models import Certificate, CertificateAction
 from lms.certificates.services import current_certificate, revoke
@@ -55,6 +56,7 @@ def holder(db):
     lesson = draft.modules[0].lessons[0]
     authoring.save_lesson(lesson, seen_revision=lesson.revision, title=lesson.title, minutes=5,
                           body="Text.", author=user, note="Aroha's second pass")  # fmt: skip
+    removals.remove_module(authoring.add_module(draft, "Dropped module"), user)  # and removed a module
     db.session.add(
         ReportExport(actor_id=user.id, actor_email=user.email, channel="web", format="csv", filters={})
     )
@@ -84,6 +86,9 @@ def test_a_learner_downloads_everything_held_about_them(client, login, holder, m
     [certificate] = data["certificates"]
     assert [h["kind"] for h in certificate["history"]] == ["issued", "revoked"]
     assert len(data["sessions"]) == 1
+    assert [(r["kind"], r["title"], r["restored_at"]) for r in data["draft_removals"]] == [
+        ("module", "Dropped module", None)
+    ]
     actions = [e["action"] for e in data["audit_entries"]]
     assert "sign-in" in actions and "certificate-revoked" in actions
     assert "Someone Else" not in json.dumps(data)
