@@ -136,11 +136,12 @@ def accepted_values() -> dict[str, list[tuple[str, str, list[str]]]]:
     """For the upload page: each column's (value, label in the reader's language, synonyms)."""
 
     def rows(column: Column) -> list[tuple[str, str, list[str]]]:
-        return [
-            (str(value), str(label),
-             sorted(text for text, meanings in column.synonyms.items() if meanings == (value,) and text
-                    and word(text) != word(str(value))))
-            for value, label in zip(column.values, column.labels, strict=True)
-        ]  # fmt: skip
+        found = []
+        for value, label in zip(column.values, column.labels, strict=True):
+            shown = {word(str(value)), word(str(label))}  # not repeated as a synonym
+            synonyms = sorted(text for text, meanings in column.synonyms.items()
+                              if meanings == (value,) and text and word(text) not in shown)  # fmt: skip
+            found.append((str(value), str(label), synonyms))
+        return found
 
     return {"gender": rows(GENDER), "profile_role": rows(ROLE)}
