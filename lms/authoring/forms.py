@@ -108,6 +108,21 @@ class CourseForm(FlaskForm):
         )  # fmt: skip
 
 
+class DetailsForm(CourseForm):
+    """The course form of an existing course, with its picture (uploaded once the course exists)."""
+
+    image = FileField(
+        _l("Course image (PNG, JPEG, GIF or WebP, at most 2 MB)"), validators=[Optional()],
+        description=_l("Optional. Shown in the catalogue and on the course page."),
+        render_kw={"accept": "image/png,image/jpeg,image/gif,image/webp"},
+    )  # fmt: skip
+    image_alt = StringField(
+        _l("Description of the course image for people who cannot see it"), validators=[Length(max=300)],
+        description=_l("Required with an image."),
+    )  # fmt: skip
+    remove_image = BooleanField(_l("Remove the course image"))
+
+
 class NewCourseForm(CourseForm):
     slug = StringField(
         _l("Web address name"), validators=[Optional(), Length(max=80)],

@@ -44,6 +44,8 @@ class DraftCourse(db.Model):
     enrol_until: Mapped[date | None]
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
+    image: Mapped[str | None] = mapped_column(String(80))  # a media file, as Course.image
+    image_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
     # True while the draft holds changes learners do not see yet.
     unpublished_changes: Mapped[bool] = mapped_column(default=True)
     published_at: Mapped[datetime | None]
@@ -61,6 +63,10 @@ class DraftCourse(db.Model):
     @property
     def slug(self) -> str:
         return self.course.slug
+
+    @property
+    def image_url(self) -> str | None:
+        return f"/media/{self.image}" if self.image else None
 
     @property
     def lessons(self) -> list[DraftLesson]:

@@ -138,6 +138,37 @@ def update_details(draft: DraftCourse, **values) -> None:
     db.session.flush()
 
 
+def set_course_image(draft: DraftCourse, data: bytes | None, alt: str | None, remove: bool = False) -> None:
+    """Set, replace, describe or remove the course's picture (a media file, content-addressed,
+    checked as every uploaded image is). An image is never kept without its description."""
+    alt = (alt or "").strip()
+    if remove:
+        draft.image, draft.image_alt = None, ""
+        mark_changed(draft)
+        db.session.flush()
+        return
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in alt) or len(alt) > 300:
+        raise AuthoringError(
+            _("The description must be one line of at most %(n)s characters.", n=300), "image_alt"
+        )
+    if data:
+        try:
+            media = store_image(data)
+        except MediaError as error:
+            raise AuthoringError(str(error), "image") from None
+        draft.image = media.filename
+    if draft.image is None:
+        if alt:
+            raise AuthoringError(_("Choose an image file to go with this description."), "image")
+        return
+    if not alt:
+        raise AuthoringError(_("Describe the image for people who cannot see it."), "image_alt")
+    if draft.image_alt != alt or data:
+        draft.image_alt = alt
+        mark_changed(draft)
+    db.session.flush()
+
+
 # --- ordering ------------------------------------------------------------------------------
 
 

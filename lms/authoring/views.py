@@ -13,6 +13,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 
 from lms.accounts.services import find_by_email
 from lms.authoring import bp, publishing, queries, removals, services
@@ -20,7 +21,7 @@ from lms.authoring.access import can_edit_draft, can_manage_draft_trainers
 from lms.authoring.forms import (
     KIND_LABELS,
     QUESTION_FORMS,
-    CourseForm,
+    DetailsForm,
     ImageForm,
     ImportForm,
     LessonForm,
@@ -106,7 +107,7 @@ def course(slug: str):
 @trainer_required
 def details(slug: str):
     draft = _draft(slug)
-    form = CourseForm(obj=draft, current_language=draft.language)
+    form = DetailsForm(obj=draft, current_language=draft.language)
     if request.method == "GET":
         form.audience.data = draft.audience.value
         form.completion_rule.data = draft.completion_rule.value
@@ -114,6 +115,10 @@ def details(slug: str):
     if form.validate_on_submit():
         with refusals_on(form):
             services.update_details(draft, **form.values())
+            upload = form.image.data  # a file, or whatever a forged form put there (then: no file)
+            is_file = isinstance(upload, FileStorage) and upload.filename
+            data = upload.read(current_app.config["MAX_IMAGE_BYTES"] + 1) if is_file else None
+            services.set_course_image(draft, data, form.image_alt.data, remove=form.remove_image.data)
             flash(_("Course details saved in the draft."), "success")
             return redirect(url_for("authoring.course", slug=slug))
     return render_template("authoring/details.html", draft=draft, form=form), _status(form)

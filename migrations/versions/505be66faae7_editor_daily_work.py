@@ -1,4 +1,5 @@
-"""the editor's daily work: removed modules, lessons and questions kept for restoring
+"""the editor's daily work: removed modules, lessons and questions kept for restoring; a
+course image with its text alternative (published and draft)
 
 Revision ID: 505be66faae7
 Revises: d4e1a7c9b2f6
@@ -17,6 +18,10 @@ depends_on = None
 
 
 def upgrade():
+    for table in ("course", "draft_course"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("image", sa.String(length=80), nullable=True))
+            batch_op.add_column(sa.Column("image_alt", sa.String(length=300), server_default="", nullable=False))
     op.create_table(
         "draft_removal",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -46,3 +51,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_draft_removal_removed_by_id"))
         batch_op.drop_index(batch_op.f("ix_draft_removal_course_id"))
     op.drop_table("draft_removal")
+    for table in ("course", "draft_course"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("image_alt")
+            batch_op.drop_column("image")

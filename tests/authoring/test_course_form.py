@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
-from lms.authoring import publishing
+from lms.authoring import publishing, services
 from lms.authoring.models import DraftCourse
 from lms.courses.models import Course
+from tests.authoring.helpers import PNG
 from tests.authoring.test_editor import COURSE_FORM
 
 DETAILS = "/authoring/phones/details"
@@ -81,3 +85,103 @@ def test_a_course_in_another_language_keeps_it_in_the_list(db, editor, draft):
     page = editor.get(DETAILS).get_data(as_text=True)
     assert '<option selected value="es">' in page
     assert editor.submit(DETAILS, {**FULL, "language": "es"}).status_code == 302
+
+
+# --- the course image ----------------------------------------------------------------------
+
+
+def _with_image(data: bytes = PNG, name: str = "cover.png", alt: str = "Students with phones", **more):
+    return {**FULL, "image": (io.BytesIO(data), name), "image_alt": alt, **more}
+
+
+def test_an_image_with_its_description_is_published_and_shown(db, editor, draft, trainer, client):
+    response = editor.submit(DETAILS, _with_image(), content_type="multipart/form-data")
+    assert response.status_code == 302
+    current = _draft(db, draft)
+    assert current.image.endswith(".png") and current.image_alt == "Students with phones"
+    assert f'src="/media/{current.image}" alt="Students with phones"' in editor.get(DETAILS).get_data(
+        as_text=True
+    )
+    publishing.publish(current, trainer)
+    db.session.commit()
+    course = db.session.get(Course, draft.course_id)
+    assert (course.image, course.image_alt) == (current.image, "Students with phones")
+    for url in ("/courses", "/courses/phones"):
+        assert f'<img src="/media/{course.image}" alt="Students with phones"' in client.get(url).get_data(
+            as_text=True
+        )
+
+
+def test_the_image_goes_through_the_zip_and_back(db, editor, draft, trainer):
+    editor.submit(DETAILS, _with_image(), content_type="multipart/form-data")
+    current = _draft(db, draft)
+    data = publishing.export_zip(current)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        toml = archive.read(next(n for n in names if n.endswith("course.toml"))).decode()
+    assert any(n.endswith("/cover.png") for n in names)
+    assert 'image = "cover.png"' in toml and 'image_alt = "Students with phones"' in toml
+    image = current.image
+    current.image, current.image_alt = None, ""
+    db.session.commit()
+    publishing.import_archive(data, trainer)
+    db.session.commit()
+    current = _draft(db, draft)
+    assert (current.image, current.image_alt) == (image, "Students with phones")
+    assert db.session.get(Course, draft.course_id).image == image
+
+
+def test_bad_images_are_refused_and_nothing_is_saved(app, db, editor, draft):
+    for form, message in [
+        (_with_image(b"<svg onload=alert(1)>", "cover.png"), "not"),
+        (_with_image(alt=""), "Describe the image for people who cannot see it."),
+        (_with_image(alt="two\nlines"), "one line"),
+        ({**FULL, "image_alt": "A description without an image"}, "Choose an image file"),
+    ]:
+        response = editor.submit(DETAILS, form, content_type="multipart/form-data")
+        assert response.status_code == 400, message
+        assert message in response.get_data(as_text=True), message
+    current = _draft(db, draft)
+    assert (current.image, current.title, current.enrolment_key) == (None, "Teaching with phones", None)
+    # Too large (checked in the service: the test client would spool such a body to a file).
+    with pytest.raises(services.AuthoringError, match="at most"):
+        services.set_course_image(current, PNG + b"\x00" * (app.config["MAX_IMAGE_BYTES"] + 1), "A map")
+
+
+def test_the_image_can_be_removed(db, editor, draft):
+    editor.submit(DETAILS, _with_image(), content_type="multipart/form-data")
+    editor.submit(DETAILS, {**FULL, "image_alt": "Students with phones", "remove_image": "y"},
+                  content_type="multipart/form-data")  # fmt: skip
+    current = _draft(db, draft)
+    assert (current.image, current.image_alt) == (None, "")
+    forged = editor.submit(
+        DETAILS, {**FULL, "image": "not a file", "image_alt": ""}
+    )  # a text field, not a file
+    assert forged.status_code == 302 and _draft(db, draft).image is None
+
+
+def test_a_course_file_names_its_image_next_to_course_toml(tmp_path):
+    from lms.content.format import load_tree
+
+    folder = tmp_path / "c"
+    (folder / "01-one").mkdir(parents=True)
+    (folder / "01-one" / "module.toml").write_text('title = "One"\n')
+    (folder / "01-one" / "01-a.md").write_text('+++\ntitle = "A"\nminutes = 5\n+++\n\nText.\n')
+    base = ('slug = "c"\ntitle = "C"\naudience = "faculty"\nlanguage = "en"\nhours = 1\nversion = "1"\noutcomes = ["x"]\n'
+            '[completion]\nrule = "all-lessons"\npass_mark = 50\n')  # fmt: skip
+    (folder / "cover.png").write_bytes(PNG)
+    for head, expected in [
+        ('image = "cover.png"\nimage_alt = "A map"\n', []),
+        ('image = "cover.png"\n', ["needs 'image_alt'"]),
+        (
+            'image = "../cover.png"\nimage_alt = "x"\n',
+            ["unexpected file", "must be the name of a file next to"],
+        ),
+        ('image = "missing.png"\nimage_alt = "x"\n', ["unexpected file", "does not exist"]),
+    ]:
+        (folder / "course.toml").write_text(head + base)
+        _courses, problems = load_tree(tmp_path)
+        messages = [str(problem) for problem in problems]
+        assert len(messages) == len(expected) and all(
+            e in m for e, m in zip(expected, messages, strict=True)
+        ), messages
