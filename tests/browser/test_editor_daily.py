@@ -86,3 +86,50 @@ def test_the_administrator_downloads_the_cohort_template(page, app, make_user):
     assert download.suggested_filename == "cohort-template.csv"
     rows = list(csv.reader(io.StringIO(download.path().read_text(encoding="utf-8-sig"))))
     assert rows == [list(COLUMNS), list(EXAMPLE_ROW)]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_new_pages_pass_axe_and_fit_a_phone(browser, live_server, trainer_with_draft, language):
+    """The pages of this work, checked as the tour checks every page (axe-core, WCAG 2.2 AA;
+    nothing wider than 320 pixels), with a removal listed. axe is a script: this context runs
+    scripts and bypasses the pages' Content-Security-Policy, as the tour's do."""
+    from tests.browser.test_axe_and_phones import WIDER_THAN_THE_SCREEN, violations
+
+    context = browser.new_context(base_url=live_server, bypass_csp=True, locale=language,
+                                  extra_http_headers={"Accept-Language": language})  # fmt: skip
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in_as(page, trainer_with_draft)
+        page.goto("/authoring/daily/lessons/lesson-2-2/remove")
+        page.locator("form button.button-danger").click()
+        page.wait_for_url("**/modules/module-2")
+        pages = [
+            "/authoring/daily/modules/module-1/remove", "/authoring/daily/lessons/lesson-1-1/remove",
+            "/authoring/daily/modules/module-1/quiz/questions/q1/remove", "/authoring/daily/removed",
+            "/authoring/daily/modules/module-1/quiz/questions/new",
+            "/authoring/daily/modules/module-1/quiz/questions/new?kind=true-false",
+            "/authoring/daily/modules/module-1/quiz/questions/q1", "/authoring/daily/details",
+        ]  # fmt: skip
+        found, too_wide = [], []
+        for url in pages:
+            page.goto(url)
+            page.set_viewport_size({"width": 1280, "height": 800})
+            found += [f"{url}: {v}" for v in violations(page)]
+            page.set_viewport_size({"width": 320, "height": 640})
+            too_wide += [f"{url}: {p}" for p in page.evaluate(WIDER_THAN_THE_SCREEN)]
+    finally:
+        context.close()
+    assert not found, "\n".join(found)
+    assert not too_wide, "\n".join(too_wide)
+
+
+def sign_in_as(page, user):
+    """Sign in by the form's field names (its labels are in the page's language)."""
+    from tests.factories import DEFAULT_PASSWORD
+
+    page.goto("/login")
+    page.locator("input[name=email]").fill(user.email)
+    page.locator("input[name=password]").fill(DEFAULT_PASSWORD)
+    page.locator("form:has(input[name=password]) button[type=submit]").click()
+    page.wait_for_url("**/")
