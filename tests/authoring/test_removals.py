@@ -146,3 +146,43 @@ def test_the_removed_items_page_costs_the_same_queries_for_one_or_many(
         page = editor.get(f"{P}/removed").get_data(as_text=True)
     assert page.count("Restore<span") == 3
     assert three.count == one.count
+
+
+def test_two_restores_at_the_same_moment_restore_once(app, db, editor, draft, trainer, monkeypatch):
+    """Both requests find the removal not yet restored before either restores; the
+    compare-and-swap on `restored_at` lets one through and refuses the other."""
+    import threading
+
+    removal = removals.remove_lesson(draft.lesson("lesson-1-2"), trainer)
+    db.session.commit()
+    removal_id = removal.id
+    cookie = editor.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    token = editor.csrf_token()
+    both_loaded = threading.Barrier(2, timeout=10)
+    original = removals.removal_of
+
+    def loaded_then_wait(draft, removal_id):
+        found = original(draft, removal_id)
+        both_loaded.wait()
+        return found
+
+    monkeypatch.setattr(removals, "removal_of", loaded_then_wait)
+    targets = []
+
+    def restore():
+        other = app.test_client()
+        other.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        response = other.post(f"{P}/removed/{removal_id}/restore", data={"csrf_token": token})
+        targets.append((response.status_code, response.headers.get("Location", "")))
+
+    threads = [threading.Thread(target=restore) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(status for status, _ in targets) == [302, 302]
+    assert sorted(location.endswith("/removed") for _, location in targets) == [False, True]  # one refused
+    db.session.expire_all()
+    count = select(func.count()).select_from(DraftLesson).where(DraftLesson.slug == "lesson-1-2")
+    assert db.session.scalar(count) == 1
+    assert db.session.get(DraftRemoval, removal_id).restored_at is not None
