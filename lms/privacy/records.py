@@ -20,7 +20,7 @@ from lms.accounts.models import User
 from lms.accounts.sessions import SignInSession
 from lms.announcements.models import Announcement
 from lms.audit.models import AuditEntry
-from lms.authoring.models import DraftLesson, LessonRevision
+from lms.authoring.models import DraftLesson, DraftRemoval, LessonRevision
 from lms.certificates.models import Certificate, CertificateAction
 from lms.columns import utcnow
 from lms.courses.models import Course, Lesson
@@ -136,6 +136,16 @@ FIELDS: dict[str, tuple] = {
             "number": _l("The version's number."),
             "note": _l("The note you gave when saving."),
             "created_at": _l("When you saved it (UTC)."),
+        },
+    ),
+    "draft_removals": (
+        _l("Modules, lessons and questions you removed from course drafts as a course author."),
+        {
+            "course": _l("The course's short name (slug)."),
+            "kind": _l("module, lesson or question."),
+            "title": _l("Its title (a question's text)."),
+            "removed_at": _l("When you removed it (UTC)."),
+            "restored_at": _l("When it was restored, if it was (UTC)."),
         },
     ),
     "report_exports": (
@@ -360,6 +370,16 @@ def personal_data(user: User) -> dict:
             .order_by(LessonRevision.created_at, LessonRevision.id)
         )
     ]
+    data["draft_removals"] = [
+        {"course": course, "kind": r.kind, "title": r.title, "removed_at": _when(r.removed_at),
+         "restored_at": _when(r.restored_at)}
+        for r, course in _rows(
+            select(DraftRemoval, Course.slug)
+            .join(Course, Course.id == DraftRemoval.course_id)
+            .where(DraftRemoval.removed_by_id == uid)
+            .order_by(DraftRemoval.removed_at, DraftRemoval.id)
+        )
+    ]  # fmt: skip
     data["report_exports"] = [
         {"created_at": _when(r.created_at), "channel": r.channel, "format": r.format, "filters": r.filters}
         for r in db.session.execute(

@@ -15,6 +15,7 @@ from lms.accounts.sessions import SignInSession
 from lms.announcements import services as announcements
 from lms.announcements.models import Announcement
 from lms.audit.models import Action, AuditEntry
+from lms.authoring import removals
 from lms.authoring import services as authoring
 from lms.certificates.models import Certificate, CertificateAction
 from lms.certificates.services import current_certificate, revoke
@@ -61,6 +62,7 @@ def holder(db):
     lesson = draft.modules[0].lessons[0]
     authoring.save_lesson(lesson, seen_revision=lesson.revision, title=lesson.title, minutes=5,
                           body="Text.", author=user, note="Aroha's second pass")  # fmt: skip
+    removals.remove_module(authoring.add_module(draft, "Dropped module"), user)  # and removed a module
     db.session.add(
         ReportExport(actor_id=user.id, actor_email=user.email, channel="web", format="csv", filters={})
     )
@@ -102,6 +104,9 @@ def test_a_learner_downloads_everything_held_about_them(client, login, holder, m
     [certificate] = data["certificates"]
     assert [h["kind"] for h in certificate["history"]] == ["issued", "revoked"]
     assert len(data["sessions"]) == 1
+    assert [(r["kind"], r["title"], r["restored_at"]) for r in data["draft_removals"]] == [
+        ("module", "Dropped module", None)
+    ]
     actions = [e["action"] for e in data["audit_entries"]]
     assert "sign-in" in actions and "certificate-revoked" in actions
     assert "Someone Else" not in json.dumps(data)
