@@ -76,6 +76,7 @@ def _register_domains(app: Flask) -> None:
         certificates,
         courses,
         enrolment,
+        hub,
         jobs,
         learning,
         media,
@@ -90,6 +91,7 @@ def _register_domains(app: Flask) -> None:
     # The order here is the order of the header's navigation links.
     domains = (
         courses,
+        hub,
         learning,
         certificates,
         quizzes,
