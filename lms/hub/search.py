@@ -86,7 +86,7 @@ def search(query: str, page: int = 1, per_page: int = 20) -> Results:
 def _marked(snippet: str | None) -> Markup:
     """The snippet escaped, with its hits in <mark>."""
     html = str(escape(" ".join((snippet or "").split())))
-    return Markup(html.replace(HIT_START, "<mark>").replace(HIT_END, "</mark>"))
+    return Markup(html.replace(HIT_START, "<mark>").replace(HIT_END, "</mark>"))  # noqa: S704 (escaped above)
 
 
 def _sqlite(terms: tuple[str, ...], offset: int, limit: int) -> tuple[int, list]:
@@ -102,7 +102,8 @@ def _sqlite(terms: tuple[str, ...], offset: int, limit: int) -> tuple[int, list]
     rows = db.session.execute(
         text(
             "SELECT hub_item.id, snippet(hub_item_fts, 1, :start, :end, '…', 24) FROM hub_item_fts "
-            f"JOIN hub_item ON hub_item.id = hub_item_fts.rowid WHERE {where} "
+            "JOIN hub_item ON hub_item.id = hub_item_fts.rowid "
+            "WHERE hub_item_fts MATCH :match AND hub_item.status = :published "
             "ORDER BY hub_item_fts.rank, hub_item.published_at DESC LIMIT :limit OFFSET :offset"
         ),
         {
@@ -119,14 +120,21 @@ def _sqlite(terms: tuple[str, ...], offset: int, limit: int) -> tuple[int, list]
 
 def _postgresql(terms: tuple[str, ...], offset: int, limit: int) -> tuple[int, list]:
     params = {"q": " ".join(terms), "published": Status.PUBLISHED.value, "limit": limit, "offset": offset}
-    where = "search_vector @@ websearch_to_tsquery('simple', :q) AND status = :published"
-    total = db.session.execute(text(f"SELECT count(*) FROM hub_item WHERE {where}"), params).scalar_one()
+    total = db.session.execute(
+        text(
+            "SELECT count(*) FROM hub_item "
+            "WHERE search_vector @@ websearch_to_tsquery('simple', :q) AND status = :published"
+        ),
+        params,
+    ).scalar_one()
     options = f'StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "'
     rows = db.session.execute(
         text(
             "SELECT page.id, ts_headline('simple', page.search_text, websearch_to_tsquery('simple', :q), :options) "
             "FROM (SELECT id, search_text, ts_rank(search_vector, websearch_to_tsquery('simple', :q)) AS score, "
-            f"published_at FROM hub_item WHERE {where} ORDER BY score DESC, published_at DESC "
+            "published_at FROM hub_item "
+            "WHERE search_vector @@ websearch_to_tsquery('simple', :q) AND status = :published "
+            "ORDER BY score DESC, published_at DESC "
             "LIMIT :limit OFFSET :offset) AS page ORDER BY page.score DESC, page.published_at DESC"
         ),
         params | {"options": options},
