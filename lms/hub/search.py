@@ -92,10 +92,10 @@ def _marked(snippet: str | None) -> Markup:
 def _sqlite(terms: tuple[str, ...], offset: int, limit: int) -> tuple[int, list]:
     ensure_sqlite_index(db.session.connection())
     match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
-    where = "hub_item_fts MATCH :match AND hub_item.status = :published"
     total = db.session.execute(
         text(
-            f"SELECT count(*) FROM hub_item_fts JOIN hub_item ON hub_item.id = hub_item_fts.rowid WHERE {where}"
+            "SELECT count(*) FROM hub_item_fts JOIN hub_item ON hub_item.id = hub_item_fts.rowid "
+            "WHERE hub_item_fts MATCH :match AND hub_item.status = :published"
         ),
         {"match": match, "published": Status.PUBLISHED.value},
     ).scalar_one()
