@@ -15,7 +15,14 @@ def init_app(app: Flask) -> None:
         views,  # noqa: F401  (here, not above: views register routes on bp)
     )
     from lms.hub.cli import hub
+    from lms.hub.vocabulary import KINDS, PUBLICATION_TYPES, THEMES, facet_label
 
     app.register_blueprint(bp)
     app.cli.add_command(hub)
+    app.jinja_env.globals.update(
+        hub_facet_label=facet_label,
+        hub_themes=THEMES,
+        hub_publication_types=PUBLICATION_TYPES,
+        hub_kinds=KINDS,
+    )
     add_navigation("hub.browse", _l("Knowledge hub"))

@@ -7,6 +7,9 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from lms.countries import country_name
+from lms.i18n import language_name
+
 KINDS = {"practice": _l("Exemplary practice"), "publication": _l("Publication")}
 
 THEMES = {
@@ -92,3 +95,13 @@ def direction_of(language: str) -> str:
 
 def is_doi(value: str) -> bool:
     return len(value) <= 200 and DOI.fullmatch(value) is not None
+
+
+def facet_label(name: str, value: str) -> str:
+    """A filter value in the reader's language."""
+    if name == "country":
+        return country_name(value)
+    if name == "language":
+        return language_name(value)
+    vocabulary = {"theme": THEMES, "region": REGIONS, "audience": AUDIENCES, "kind": KINDS}.get(name)
+    return str(vocabulary.get(value, value)) if vocabulary is not None else value
