@@ -6,7 +6,9 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import Response, abort, current_app, render_template, request, send_file
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from lms.content.markup import render_markdown
@@ -15,7 +17,8 @@ from lms.hub import bp, citation, queries
 from lms.hub.models import Attachment
 from lms.hub.search import MAX_QUERY_CHARS, search
 from lms.hub.services import attachment_path
-from lms.hub.vocabulary import LICENCES
+from lms.hub.feeds import atom_feed
+from lms.hub.vocabulary import LICENCES, THEMES
 from lms.links import absolute_url
 from lms.policy import public
 
@@ -127,13 +130,33 @@ def download(kind: str, slug: str, sha256: str):
     return response
 
 
-@bp.get("/hub/feed.atom")
-@public
-def feed():
-    return "", 204
-
-
 @bp.route("/oai", methods=["GET", "POST"])
 @public
 def oai():
     return "", 204
+
+
+def _atom(body: bytes) -> Response:
+    response = Response(body, mimetype="application/atom+xml")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/hub/feed.atom")
+@public
+def feed():
+    items = queries.latest(current_app.config["HUB_FEED_ENTRIES"])
+    title = _("%(site)s: knowledge hub", site=current_app.config["SITE_NAME"])
+    return _atom(atom_feed(items, absolute_url("hub.feed"), title, str(get_locale() or "en")))
+
+
+@bp.get("/hub/themes/<theme>/feed.atom")
+@public
+def theme_feed(theme: str):
+    if theme not in THEMES:
+        abort(404)
+    items = queries.latest(current_app.config["HUB_FEED_ENTRIES"], theme=theme)
+    title = _("%(site)s: knowledge hub, %(theme)s", site=current_app.config["SITE_NAME"], theme=THEMES[theme])
+    return _atom(
+        atom_feed(items, absolute_url("hub.theme_feed", theme=theme), title, str(get_locale() or "en"))
+    )
