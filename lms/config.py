@@ -96,6 +96,7 @@ def defaults(instance_path: Path) -> dict:
         "HUB_FEED_ENTRIES": 50,
         "OAI_PAGE_SIZE": 100,
         "OAI_TOKEN_MAX_AGE": 86400,
+        "OAI_ADMIN_EMAIL": "hub-admin@example.org",
         "MAX_PDF_BYTES": 20_000_000,
         "TRUSTED_PROXIES": 0,
         "EXTRA_TRUSTED_HOSTS": [],

@@ -13,11 +13,13 @@ from markupsafe import Markup
 
 from lms.content.markup import render_markdown
 from lms.database import paginate
+from lms.extensions import csrf
 from lms.hub import bp, citation, queries
+from lms.hub import oai as oai_protocol
+from lms.hub.feeds import atom_feed
 from lms.hub.models import Attachment
 from lms.hub.search import MAX_QUERY_CHARS, search
 from lms.hub.services import attachment_path
-from lms.hub.feeds import atom_feed
 from lms.hub.vocabulary import LICENCES, THEMES
 from lms.links import absolute_url
 from lms.policy import public
@@ -131,9 +133,15 @@ def download(kind: str, slug: str, sha256: str):
 
 
 @bp.route("/oai", methods=["GET", "POST"])
+@csrf.exempt  # harvesters POST OAI-PMH requests without a session; the endpoint only reads
 @public
 def oai():
-    return "", 204
+    """OAI-PMH 2.0: every answer, errors included, is an XML document (lms/hub/oai.py)."""
+    source = request.form if request.method == "POST" else request.args
+    arguments = {name: source.getlist(name) for name in source}
+    response = Response(oai_protocol.respond(arguments), mimetype="text/xml")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _atom(body: bytes) -> Response:
