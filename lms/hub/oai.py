@@ -91,7 +91,8 @@ def respond(arguments: dict[str, list[str]]) -> bytes:
     try:
         verb, args = _check(arguments)
         for name, value in sorted(({"verb": verb} | args).items()):
-            request_element.set(name, value)
+            if _echoable(name, value):
+                request_element.set(name, value)
         _HANDLERS[verb](_e(root, verb), args)
     except OaiError as error:
         if error.code in ("badVerb", "badArgument"):
@@ -100,6 +101,28 @@ def respond(arguments: dict[str, list[str]]) -> bytes:
             root.remove(child)
         _e(root, "error", error.message, code=error.code)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+PREFIX = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
+SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
+URI = re.compile(r"[^\s<>\"{}|\\^`]+")
+
+
+def _echoable(name: str, value: str) -> bool:
+    """Whether `value` has the type the schema gives the request element's attribute `name`
+    (a refused argument is not echoed, so the error document stays valid)."""
+    if name == "metadataPrefix":
+        return PREFIX.fullmatch(value) is not None
+    if name == "set":
+        return SET_SPEC.fullmatch(value) is not None
+    if name == "identifier":
+        return URI.fullmatch(value) is not None
+    if name in ("from", "until"):
+        try:
+            _parse_date(value, False)
+        except OaiError:
+            return False
+    return True
 
 
 def _safe(value: str) -> bool:
