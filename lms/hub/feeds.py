@@ -61,3 +61,17 @@ def atom_feed(items: list[Item], self_url: str, title: str, language: str) -> by
         add(entry, "summary", summary)
         add(entry, "rights", LICENCES[item.licence][0])
     return etree.tostring(feed, xml_declaration=True, encoding="utf-8")
+
+
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def sitemap(entries: list[tuple[str, datetime | None]]) -> bytes:
+    """A sitemaps.org 0.9 document of (absolute URL, last change) pairs."""
+    urlset = etree.Element(f"{{{SITEMAP}}}urlset", nsmap={None: SITEMAP})
+    for url, changed in entries:
+        entry = etree.SubElement(urlset, f"{{{SITEMAP}}}url")
+        etree.SubElement(entry, f"{{{SITEMAP}}}loc").text = url
+        if changed is not None:
+            etree.SubElement(entry, f"{{{SITEMAP}}}lastmod").text = changed.date().isoformat()
+    return etree.tostring(urlset, xml_declaration=True, encoding="utf-8")

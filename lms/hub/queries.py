@@ -137,3 +137,17 @@ def latest(limit: int, theme: str | None = None) -> list[Item]:
         )
     query = with_facets(query).order_by(Item.published_at.desc(), Item.id.desc()).limit(limit)
     return list(db.session.execute(query).scalars())
+
+
+def sitemap_entries() -> list[tuple[str, str, object]]:
+    """(kind, slug, updated_at) of every published item and ("course", slug, updated_at) of
+    every published course, in two queries."""
+    items = db.session.execute(
+        select(Item.kind, Item.slug, Item.updated_at).where(Item.status == Status.PUBLISHED).order_by(Item.id)
+    ).all()
+    courses = db.session.execute(
+        select(Course.slug, Course.updated_at).where(Course.published.is_(True)).order_by(Course.id)
+    ).all()
+    return [(kind.value, slug, updated) for kind, slug, updated in items] + [
+        ("course", slug, updated) for slug, updated in courses
+    ]

@@ -16,7 +16,7 @@ from lms.database import paginate
 from lms.extensions import csrf
 from lms.hub import bp, citation, queries
 from lms.hub import oai as oai_protocol
-from lms.hub.feeds import atom_feed
+from lms.hub.feeds import atom_feed, sitemap
 from lms.hub.models import Attachment
 from lms.hub.search import MAX_QUERY_CHARS, search
 from lms.hub.services import attachment_path
@@ -168,3 +168,18 @@ def theme_feed(theme: str):
     return _atom(
         atom_feed(items, absolute_url("hub.theme_feed", theme=theme), title, str(get_locale() or "en"))
     )
+
+
+@bp.get("/sitemap.xml")
+@public
+def sitemap_xml():
+    """The hub's items and the public catalogue, for search engines (sitemaps.org 0.9)."""
+    entries = [(absolute_url("hub.browse"), None), (absolute_url("courses.catalogue"), None)]
+    for kind, slug, updated in queries.sitemap_entries():
+        if kind == "course":
+            entries.append((absolute_url("courses.course", slug=slug), updated))
+        else:
+            entries.append((absolute_url("hub.item", kind=kind, slug=slug), updated))
+    response = Response(sitemap(entries), mimetype="application/xml")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
