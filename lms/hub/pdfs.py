@@ -64,11 +64,7 @@ def check_pdf(data: bytes, max_bytes: int) -> CheckedPdf:
             raise PdfRefused("encrypted")
         root = reader.trailer["/Root"]
         names = root.get("/Names")
-        if (
-            "/OpenAction" in root
-            or "/AA" in root
-            or (names is not None and _active_names(names.get_object()))
-        ):
+        if names is not None and _active_names(names.get_object()):
             raise PdfRefused("active")
         pages = len(reader.pages)
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
