@@ -17,7 +17,12 @@ def blank_pdf(**change) -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(200, 200)
     if "javascript" in change:
-        action = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(change["javascript"])})
+        action = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject(change["javascript"]),
+            }
+        )
         writer._root_object[NameObject("/OpenAction")] = action
     if "attachment" in change:
         writer.add_attachment("payload.exe", change["attachment"])
@@ -44,7 +49,9 @@ def test_a_real_pdf_is_stored_once_by_its_hash_with_its_text(app, db, item):
 
 
 def test_the_seed_pdf_of_a_text_is_the_same_every_time():
-    assert markdown_pdf("T", ["A"], None, "## Part\n\nText.") == markdown_pdf("T", ["A"], None, "## Part\n\nText.")
+    assert markdown_pdf("T", ["A"], None, "## Part\n\nText.") == markdown_pdf(
+        "T", ["A"], None, "## Part\n\nText."
+    )
 
 
 @pytest.mark.parametrize(

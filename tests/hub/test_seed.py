@@ -32,7 +32,15 @@ def test_the_shipped_seed_imports_once_and_then_is_unchanged(app, runner):
         french = next(item for item in items if item.language == "fr")
         assert french.translation_of.slug == "gender-responsive-digital-upskilling"
         practice = next(item for item in items if item.slug == "rotating-halves-blended-first-year")
-        assert list(practice.parts) == ["introduction", "problem", "what_was_done", "results", "cost", "reuse", "contact"]
+        assert list(practice.parts) == [
+            "introduction",
+            "problem",
+            "what_was_done",
+            "results",
+            "cost",
+            "reuse",
+            "contact",
+        ]
         assert practice.parts["introduction"].startswith("**Illustrative case.**")
         assert _db.session.execute(select(func.count()).select_from(Attachment)).scalar_one() == 4
         assert search("tutors").total >= 1
@@ -48,7 +56,11 @@ def copy_seed(tmp_path: Path) -> Path:
     ("change", "expected"),
     [
         (
-            lambda seed: _edit(seed / "practice/peer-review-online-modules/item.toml", 'licence = "CC-BY-4.0"', 'licence = "GPL"'),
+            lambda seed: _edit(
+                seed / "practice/peer-review-online-modules/item.toml",
+                'licence = "CC-BY-4.0"',
+                'licence = "GPL"',
+            ),
             "practice/peer-review-online-modules/item.toml:{line}: licence must be one of",
         ),
         (
@@ -56,19 +68,35 @@ def copy_seed(tmp_path: Path) -> Path:
             "practice/peer-review-online-modules/text.md:{line}: heading '## Money': expected '## Cost' here",
         ),
         (
-            lambda seed: _edit(seed / "practice/peer-review-online-modules/item.toml", 'themes = ["', 'themes = ["nonsense", "'),
+            lambda seed: _edit(
+                seed / "practice/peer-review-online-modules/item.toml",
+                'themes = ["',
+                'themes = ["nonsense", "',
+            ),
             "item.toml:{line}: 'nonsense' is not one of the themes",
         ),
         (
-            lambda seed: _edit(seed / "practice/peer-review-online-modules/text.md", "## Results", "## Results\n\n<script>x</script>"),
+            lambda seed: _edit(
+                seed / "practice/peer-review-online-modules/text.md",
+                "## Results",
+                "## Results\n\n<script>x</script>",
+            ),
             "text.md:{line}: HTML is not allowed",
         ),
         (
-            lambda seed: _edit(seed / "publication/formation-numerique-enseignants-sensible-au-genre/item.toml", 'translation_of = "gender-responsive-digital-upskilling"', 'translation_of = "nope"'),
+            lambda seed: _edit(
+                seed / "publication/formation-numerique-enseignants-sensible-au-genre/item.toml",
+                'translation_of = "gender-responsive-digital-upskilling"',
+                'translation_of = "nope"',
+            ),
             "item.toml:{line}: translation_of names no other publication",
         ),
         (
-            lambda seed: _edit(seed / "practice/peer-review-online-modules/item.toml", "related_courses = [", 'related_courses = ["no-such-course", '),
+            lambda seed: _edit(
+                seed / "practice/peer-review-online-modules/item.toml",
+                "related_courses = [",
+                'related_courses = ["no-such-course", ',
+            ),
             "item.toml:{line}: no course 'no-such-course'",
         ),
     ],
@@ -89,8 +117,8 @@ def _edit(path: Path, old: str, new: str) -> tuple[Path, int]:
     position = text.index(old)
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     line = text[:position].count("\n") + 1
-    if new.startswith(old) and "\n" in new[len(old):]:
-        line += new[len(old):].count("\n")
+    if new.startswith(old) and "\n" in new[len(old) :]:
+        line += new[len(old) :].count("\n")
     return path, line
 
 
