@@ -194,3 +194,21 @@ def test_items_are_ordered_newest_first(client, db):
     page = client.get("/hub").get_data(as_text=True)
     assert page.index("/hub/practice/newer") < page.index("/hub/practice/older")
     assert db.session.query(Item).count() == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/hub",
+        "/hub?theme=blended-learning",
+        "/hub/search?q=tutors",
+        "/hub/search",
+        "/hub/practice/three-campuses",
+    ],
+)
+def test_hub_pages_are_structurally_accessible(client, practice, url):
+    from tests.test_accessibility import audit
+
+    page = audit(client, url)
+    assert page.h1 == 1 and page.main == 1 and page.lang
+    assert page.unlabelled() == [] and page.empty_buttons == 0 and page.images_without_alt == 0
