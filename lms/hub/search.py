@@ -95,18 +95,19 @@ def _sqlite(terms: tuple[str, ...], offset: int, limit: int) -> tuple[int, list]
     match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
     total = db.session.execute(
         text(
-            "SELECT count(*) FROM hub_item_fts JOIN hub_item ON hub_item.id = hub_item_fts.rowid "
+            "SELECT count(*) FROM hub_item_fts CROSS JOIN hub_item ON hub_item.id = hub_item_fts.rowid "
             "WHERE hub_item_fts MATCH :match AND hub_item.status = :published"
         ),
         {"match": match, "published": Status.PUBLISHED.value},
     ).scalar_one()
     params = {"match": match, "published": Status.PUBLISHED.value}
-    # The page first, then snippets of its rows only: in one statement SQLite would compute a
+    # CROSS JOIN keeps the FTS5 table first (SQLite does not reorder it): the other order runs
+    # the full-text query once per item. The page first, then snippets of its rows only: in one statement SQLite would compute a
     # snippet for every match before sorting (seconds at 10,000 items).
     ids = (
         db.session.execute(
             text(
-                "SELECT hub_item.id FROM hub_item_fts JOIN hub_item ON hub_item.id = hub_item_fts.rowid "
+                "SELECT hub_item.id FROM hub_item_fts CROSS JOIN hub_item ON hub_item.id = hub_item_fts.rowid "
                 "WHERE hub_item_fts MATCH :match AND hub_item.status = :published "
                 "ORDER BY hub_item_fts.rank, hub_item.published_at DESC LIMIT :limit OFFSET :offset"
             ),
