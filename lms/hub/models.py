@@ -61,7 +61,9 @@ class Item(db.Model):
     keywords: Mapped[list] = mapped_column(JSON, default=list)
     contact_role: Mapped[str | None] = mapped_column(String(300))
     contact_email: Mapped[str | None] = mapped_column(String(254))
-    translation_of_id: Mapped[int | None] = mapped_column(ForeignKey("hub_item.id", ondelete="SET NULL"))
+    translation_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hub_item.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[Status] = enum_column(Status, default=Status.DRAFT, index=True)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

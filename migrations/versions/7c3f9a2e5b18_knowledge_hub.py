@@ -86,6 +86,9 @@ def upgrade():
             "ix_hub_item_search_vector", ["search_vector"], unique=False, postgresql_using="gin"
         )
         batch_op.create_index(batch_op.f("ix_hub_item_status"), ["status"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_hub_item_translation_of_id"), ["translation_of_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_hub_item_year"), ["year"], unique=False)
 
     op.create_table(
@@ -189,6 +192,7 @@ def downgrade():
     op.drop_table("hub_attachment")
     with op.batch_alter_table("hub_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_hub_item_year"))
+        batch_op.drop_index(batch_op.f("ix_hub_item_translation_of_id"))
         batch_op.drop_index(batch_op.f("ix_hub_item_status"))
         batch_op.drop_index("ix_hub_item_search_vector", postgresql_using="gin")
         batch_op.drop_index(batch_op.f("ix_hub_item_published_at"))
