@@ -19,7 +19,7 @@ WORDS_PER_ITEM = 300
 REPEAT = 30
 QUERIES = {
     "common word (in most items)": "w1",
-    "mid word (in ~5% of items)": "w200",
+    "mid word (in ~15% of items)": "w200",
     "rare word (in a few items)": "w4000",
     "two words": "w1 w50",
     "no match": "absentword",

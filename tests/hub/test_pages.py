@@ -161,6 +161,7 @@ def test_the_pdf_is_served_as_a_download_with_safe_headers(client, db):
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"] == "attachment; filename=report.pdf"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
     assert response.data.startswith(b"%PDF-")
     response.close()
     assert client.get("/hub/practice/report/files/" + item.attachments[0].sha256 + ".pdf").status_code == 404
