@@ -213,3 +213,15 @@ def test_hub_pages_are_structurally_accessible(client, practice, url):
     page = audit(client, url)
     assert page.h1 == 1 and page.main == 1 and page.lang
     assert page.unlabelled() == [] and page.empty_buttons == 0 and page.images_without_alt == 0
+
+
+def test_a_translation_pair_links_each_way(client, db):
+    original = make_item(slug="brief-en", kind="publication", title="The brief")
+    french = make_item(slug="brief-fr", kind="publication", language="fr", title="La note")
+    db.session.flush()
+    french.translation_of_id = original.id
+    db.session.commit()
+    english_page = client.get("/hub/publication/brief-en").get_data(as_text=True)
+    french_page = client.get("/hub/publication/brief-fr").get_data(as_text=True)
+    assert 'href="/hub/publication/brief-fr" hreflang="fr"' in english_page
+    assert 'href="/hub/publication/brief-en" hreflang="en"' in french_page
