@@ -7,9 +7,10 @@ word must appear (AND), no stemming (the 'simple' configuration and FTS5's unico
 tokenizer, accents ignored on SQLite), so a word matches the same in every item language.
 The indexed text is `Item.search_text`: metadata, body and the text of attached PDFs.
 
-The FTS5 table is an external-content index of `hub_item` kept current by triggers; it is not
-in the models (create_all cannot make a virtual table), so it is made when the table is created
-and, on a database built by the migrations, the first time the hub imports or searches.
+The FTS5 table is an external-content index of `hub_item` kept current by triggers. It is not
+in the models (create_all cannot make a virtual table): the migration makes it on SQLite, an
+`after_create` hook makes it with the table, and the seed import and search make it if it is
+missing (a database restored without it).
 """
 
 from __future__ import annotations
