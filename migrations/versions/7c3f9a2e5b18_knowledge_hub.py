@@ -8,8 +8,8 @@ Create Date: 2026-12-02 13:54:12.407995
 
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
