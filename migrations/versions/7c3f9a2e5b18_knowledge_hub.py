@@ -25,15 +25,16 @@ depends_on = None
 SQLITE_FTS = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS hub_item_fts USING fts5(title, search_text, content='hub_item', "
     "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER IF NOT EXISTS hub_item_fts_insert AFTER INSERT ON hub_item BEGIN "
-    "INSERT INTO hub_item_fts(rowid, title, search_text) VALUES (new.id, new.title, new.search_text); END",
-    "CREATE TRIGGER IF NOT EXISTS hub_item_fts_delete AFTER DELETE ON hub_item BEGIN "
-    "INSERT INTO hub_item_fts(hub_item_fts, rowid, title, search_text) "
+    "CREATE TRIGGER IF NOT EXISTS hub_item_fts_insert AFTER INSERT ON hub_item WHEN new.status = 'published' "
+    "BEGIN INSERT INTO hub_item_fts(rowid, title, search_text) VALUES (new.id, new.title, new.search_text); END",
+    "CREATE TRIGGER IF NOT EXISTS hub_item_fts_delete AFTER DELETE ON hub_item WHEN old.status = 'published' "
+    "BEGIN INSERT INTO hub_item_fts(hub_item_fts, rowid, title, search_text) "
     "VALUES ('delete', old.id, old.title, old.search_text); END",
-    "CREATE TRIGGER IF NOT EXISTS hub_item_fts_update AFTER UPDATE OF title, search_text ON hub_item BEGIN "
+    "CREATE TRIGGER IF NOT EXISTS hub_item_fts_update AFTER UPDATE OF title, search_text, status ON hub_item BEGIN "
     "INSERT INTO hub_item_fts(hub_item_fts, rowid, title, search_text) "
-    "VALUES ('delete', old.id, old.title, old.search_text); "
-    "INSERT INTO hub_item_fts(rowid, title, search_text) VALUES (new.id, new.title, new.search_text); END",
+    "SELECT 'delete', old.id, old.title, old.search_text WHERE old.status = 'published'; "
+    "INSERT INTO hub_item_fts(rowid, title, search_text) "
+    "SELECT new.id, new.title, new.search_text WHERE new.status = 'published'; END",
 )
 
 

@@ -1,5 +1,7 @@
 """Full-text search: metadata, body and PDF text, on SQLite (FTS5) and PostgreSQL (tsvector)."""
 
+from datetime import datetime
+
 import pytest
 
 from lms.hub.search import search
@@ -96,3 +98,28 @@ def test_the_search_page_keeps_to_its_query_budget(client, db, count_queries):
     assert response.status_code == 200
     assert response.get_data(as_text=True).count("hub-card") == 12
     assert counter.count <= 6, counter.statements
+
+
+def test_the_index_follows_publishing_unpublishing_editing_and_deleting(db):
+    from lms.hub.models import Status
+    from lms.hub.services import reindex
+
+    item = make_item(title="Quokka study", published=None)
+    db.session.commit()
+    assert search("quokka").total == 0
+    item.status = Status.PUBLISHED
+    item.published_at = datetime(2026, 1, 1)
+    db.session.commit()
+    assert search("quokka").total == 1
+    item.title = "Wombat study"
+    reindex(item)
+    db.session.commit()
+    assert (search("quokka").total, search("wombat").total) == (0, 1)
+    item.status = Status.DRAFT
+    db.session.commit()
+    assert search("wombat").total == 0
+    item.status = Status.PUBLISHED
+    db.session.commit()
+    db.session.delete(item)
+    db.session.commit()
+    assert search("wombat").total == 0
