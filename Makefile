@@ -28,6 +28,7 @@ db: setup
 
 courses: db
 	$(FLASK) courses import
+	$(FLASK) hub import-seed
 
 run: courses
 	$(FLASK) run --host $(HOST) --port $(PORT)

@@ -78,6 +78,7 @@ def _register_domains(app: Flask) -> None:
         courses,
         discussions,
         enrolment,
+        hub,
         jobs,
         learning,
         media,
@@ -93,6 +94,7 @@ def _register_domains(app: Flask) -> None:
     # The order here is the order of the header's navigation links.
     domains = (
         courses,
+        hub,
         learning,
         certificates,
         quizzes,

@@ -96,6 +96,14 @@ def defaults(instance_path: Path) -> dict:
         "MAX_IMAGE_PIXELS": 25_000_000,
         "MAX_LESSON_BYTES": 1_000_000,
         "COURSES_PER_PAGE": 12,
+        # Knowledge hub (README, "Knowledge hub").
+        "HUB_SEED_DIR": str(paths.PACKAGE_DIR / "hub" / "seed"),
+        "HUB_ITEMS_PER_PAGE": 20,
+        "HUB_FEED_ENTRIES": 50,
+        "OAI_PAGE_SIZE": 100,
+        "OAI_TOKEN_MAX_AGE": 86400,
+        "OAI_ADMIN_EMAIL": "hub-admin@example.org",
+        "MAX_PDF_BYTES": 20_000_000,
         "TRUSTED_PROXIES": 0,
         "EXTRA_TRUSTED_HOSTS": [],
         # Empty: tasks run in-process (no worker needed). redis://host:6379/1 in production.

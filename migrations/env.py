@@ -89,6 +89,13 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # SQLite's FTS5 index of the hub (a virtual table and its shadow tables, made by
+    # lms/hub/search.py) is not in the models: autogenerate must not offer to drop it.
+    conf_args.setdefault(
+        "include_name",
+        lambda name, type_, parent: not (type_ == "table" and (name or "").startswith("hub_item_fts")),
+    )
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

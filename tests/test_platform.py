@@ -100,7 +100,13 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path_factory):
     with app.app_context():
         upgrade()
         with _db.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), _db.metadata)
+            # SQLite's FTS5 index of the hub is made by the migrations but is not in the models.
+            not_modelled = {
+                "include_name": lambda name, kind, parent: not (name or "").startswith("hub_item_fts")
+            }
+            differences = compare_metadata(
+                MigrationContext.configure(connection, opts=not_modelled), _db.metadata
+            )
             tables = set(inspect(connection).get_table_names())
         _db.engine.dispose()
     assert not app.logger.disabled, "Alembic's logging set-up silenced the application's log"
