@@ -91,7 +91,9 @@ FINE = 0  # every dimension: course, enrolment day, gender, country, institution
 COURSE_DAY = 1  # course, enrolment day, gender
 COURSE_MONTH = 2  # course, first day of the enrolment month, gender
 COURSE = 3  # course, gender (all time)
-LEVELS = (FINE, COURSE_DAY, COURSE_MONTH, COURSE)
+COURSE_PLACE = 4  # course, gender, country, institution (all time)
+COURSE_ROLE = 5  # course, gender, profile role (all time)
+LEVELS = (FINE, COURSE_DAY, COURSE_MONTH, COURSE, COURSE_PLACE, COURSE_ROLE)
 ANY_DAY = date(1970, 1, 1)  # the day of the rows that keep none
 
 
@@ -104,4 +106,8 @@ def level_key(level: int, fine: tuple) -> tuple:
         return (course_id, day, gender, "", "", "")
     if level == COURSE_MONTH:
         return (course_id, day.replace(day=1), gender, "", "", "")
+    if level == COURSE_PLACE:
+        return (course_id, ANY_DAY, gender, fine[3], fine[4], "")
+    if level == COURSE_ROLE:
+        return (course_id, ANY_DAY, gender, "", "", fine[5])
     return (course_id, ANY_DAY, gender, "", "", "")

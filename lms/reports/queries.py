@@ -29,7 +29,16 @@ from lms.enrolment.models import Enrolment
 from lms.extensions import db
 from lms.quizzes.models import QuizAttempt
 from lms.reports import breakdowns
-from lms.reports.models import COURSE, COURSE_DAY, COURSE_MONTH, FINE, ParticipationDays, ParticipationSummary
+from lms.reports.models import (
+    COURSE,
+    COURSE_DAY,
+    COURSE_MONTH,
+    COURSE_PLACE,
+    COURSE_ROLE,
+    FINE,
+    ParticipationDays,
+    ParticipationSummary,
+)
 from lms.reports.sql import whole_days
 
 
@@ -251,8 +260,19 @@ def _summary_rows(table, report_filter: ReportFilter, breakdown: str) -> list[Co
         course = Course.__table__.c
         conditions.append(t.course_id.in_(select(course.id).where(course.audience == report_filter.audience)))
     first, last = report_filter.enrolled_from, report_filter.enrolled_to
-    profile = report_filter.country or report_filter.institution or report_filter.profile_role
-    if profile or breakdown in _PROFILE_BREAKDOWNS:
+    place, role = report_filter.country or report_filter.institution, report_filter.profile_role
+    if not first and not last and not role and breakdown in {*_COARSE_BREAKDOWNS, "country", "institution"}:
+        if report_filter.country:
+            conditions.append(t.country == report_filter.country)
+        if report_filter.institution:
+            conditions.append(t.institution == report_filter.institution)
+        coarse = not place and breakdown in _COARSE_BREAKDOWNS
+        return [*conditions, t.level == (COURSE if coarse else COURSE_PLACE)]
+    if not first and not last and not place and breakdown in {*_COARSE_BREAKDOWNS, "profile_role"}:
+        if role:
+            conditions.append(t.profile_role == role)
+        return [*conditions, t.level == (COURSE_ROLE if role or breakdown == "profile_role" else COURSE)]
+    if place or role or breakdown in _PROFILE_BREAKDOWNS:
         if report_filter.country:
             conditions.append(t.country == report_filter.country)
         if report_filter.institution:
@@ -265,8 +285,6 @@ def _summary_rows(table, report_filter: ReportFilter, breakdown: str) -> list[Co
         if last:
             conditions.append(t.day <= last)
         return conditions
-    if not first and not last and breakdown in _COARSE_BREAKDOWNS:
-        return [*conditions, t.level == COURSE]
     # Whole months [months_from, months_to) from COURSE_MONTH, the days around them from COURSE_DAY.
     months_from = None if first is None else (first if first.day == 1 else _first_of_next_month(first))
     months_to = None if last is None else _first_of_next_month(last).replace(day=1)

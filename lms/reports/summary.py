@@ -54,6 +54,8 @@ from lms.reports.models import (
     COURSE,
     COURSE_DAY,
     COURSE_MONTH,
+    COURSE_PLACE,
+    COURSE_ROLE,
     FINE,
     LEVELS,
     ParticipationDays,
@@ -403,21 +405,28 @@ def rebuild(connection: Connection) -> int:
     ]
     connection.execute(DAYS.insert().from_select(day_columns, raw_days_statement(groups, [])))
     for table, measures in ((SUMMARY, MEASURE_COLUMNS), (DAYS, ("days", "completers"))):
-        for level in (COURSE_DAY, COURSE_MONTH, COURSE):
-            t = table.c
-            day = {
-                COURSE_DAY: t.day,
-                COURSE_MONTH: month_start(t.day),
-                COURSE: literal(ANY_DAY, type_=t.day.type),
-            }
-            keys = [literal(level).label("level"), t.course_id, day[level].label("day"), t.gender]
-            keys += [literal("").label(name) for name in ("country", "institution", "profile_role")]
+        t = table.c
+        any_day = literal(ANY_DAY, type_=t.day.type)
+        for level in (COURSE_DAY, COURSE_MONTH, COURSE, COURSE_PLACE, COURSE_ROLE):
+            day = {COURSE_DAY: t.day, COURSE_MONTH: month_start(t.day)}.get(level)
+            kept = {COURSE_PLACE: ("country", "institution"), COURSE_ROLE: ("profile_role",)}.get(level, ())
+            profile = [t[name] if name in kept else literal("").label(name) for name in ("country", "institution", "profile_role")]  # fmt: skip
+            keys = [
+                literal(level).label("level"),
+                t.course_id,
+                (any_day if day is None else day).label("day"),
+            ]
             extra = [t.days] if table is DAYS else []
             summed = [func.sum(t[name]) for name in measures if name != "days"]
+            grouped = [
+                t.course_id,
+                *([] if day is None else [day]),
+                t.gender,
+                *(t[name] for name in kept),
+                *extra,
+            ]
             query = (
-                select(*keys, *extra, *summed)
-                .where(t.level == FINE)
-                .group_by(t.course_id, day[level], t.gender, *extra)
+                select(*keys, t.gender, *profile, *extra, *summed).where(t.level == FINE).group_by(*grouped)
             )
             names = ["level", "course_id", "day", "gender", "country", "institution", "profile_role"]
             names += [name for name in ("days",) if table is DAYS]

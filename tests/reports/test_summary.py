@@ -61,7 +61,9 @@ FILTERS = (
     ReportFilter(enrolled_from=date(2024, 2, 1)),  # whole months (COURSE_MONTH)
     ReportFilter(enrolled_from=date(2024, 1, 29), enrolled_to=date(2024, 2, 10)),  # days either side
     ReportFilter(enrolled_to=date(2024, 1, 30)),
-    ReportFilter(country="KE"),  # FINE
+    ReportFilter(country="KE"),  # COURSE_PLACE (all time); by profile role: FINE
+    ReportFilter(institution="Makerere", enrolled_to=date(2024, 2, 29)),  # FINE
+    ReportFilter(profile_role="other"),  # COURSE_ROLE
     ReportFilter(profile_role="faculty", enrolled_from=date(2024, 2, 3)),
 )
 
