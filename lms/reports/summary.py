@@ -38,7 +38,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Delete, Insert, Update, bindparam, delete, event, func, literal, select, tuple_
+from sqlalchemy import (
+    Delete,
+    Insert,
+    Update,
+    bindparam,
+    delete,
+    event,
+    false,
+    func,
+    literal,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, attributes
@@ -215,6 +228,14 @@ def _pairs_of_users(connection: Connection, users: set[int], courses: set[int]) 
     return found
 
 
+def _write_lock(connection: Connection) -> None:
+    """SQLite: take the write lock before reading, with a write that changes nothing. Reading
+    first would open a read snapshot that SQLite cannot upgrade once another writer has
+    committed ("database is locked" at once, without the busy timeout); a write waits its turn."""
+    if connection.dialect.name == "sqlite":
+        connection.execute(update(SUMMARY).values(enrolled=SUMMARY.c.enrolled).where(false()))
+
+
 def _lock(connection: Connection, users: set[int]) -> None:
     """PostgreSQL: hold the rows of the people concerned until commit, in one order, so that a
     concurrent change about the same person waits and then sees this one."""
@@ -231,6 +252,7 @@ def _lock(connection: Connection, users: set[int]) -> None:
 
 
 def _begin(connection: Connection, pending: _Pending) -> None:
+    _write_lock(connection)
     pending.pairs |= _pairs_of_users(connection, pending.users, pending.courses)
     _lock(connection, {user for user, _course in pending.pairs} | pending.users)
     pending.before = _contribution(connection, pending.pairs)
@@ -310,6 +332,7 @@ def _statement_pending(connection: Connection, statement, parameters) -> _Pendin
     name = getattr(table, "name", None)
     if name not in {*_PAIR_TABLES, "user", "course"}:
         return None
+    _write_lock(connection)
     pending = _Pending()
     if isinstance(statement, Insert):
         if name not in _PAIR_TABLES:
