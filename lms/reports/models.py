@@ -1,4 +1,5 @@
-"""The audit log of unsuppressed exports: who took exact figures out of the platform, and which."""
+"""The reports domain's tables: the audit log of unsuppressed exports (who took exact figures out of
+the platform, and which) and the maintained participation summary (lms.reports.summary)."""
 
 from __future__ import annotations
 
