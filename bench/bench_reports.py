@@ -10,8 +10,10 @@ database `lms_bench` (recreated; BENCH_POSTGRES_URL overrides the server) — wi
 40 countries, 300 institutions, three years of enrolments, ~70 % started, ~45 % completed,
 ~35 % certified, one or two quiz attempts per starter. Then, through the real HTTP routes
 as a signed-in administrator: the dashboard (exact figures, by course) and the suppressed CSV
-(every breakdown). Baseline: SELECT COUNT(*) FROM enrolment in the same run. Memory: peak
-Python allocation (tracemalloc) during one more CSV request.
+(every breakdown), and five filtered dashboards that read each level of the summary. The bulk
+load bypasses the application, so the maintained summary (lms.reports.summary) is rebuilt after
+it, as the migration does (timed). Baseline: SELECT COUNT(*) FROM enrolment in the same run.
+Memory: peak Python allocation (tracemalloc) during one more CSV request.
 """
 
 from __future__ import annotations
@@ -205,6 +207,41 @@ def _fresh_postgres(base: str) -> str | None:
     return f"{base}/{BENCH_DATABASE}"
 
 
+def _rebuild_summary(url: str) -> tuple[float, int, int, int]:
+    """The bulk load bypassed the application, so the summary is rebuilt as after a migration
+    (`flask reports rebuild-summary`): its time and the number of detail rows."""
+    from lms import create_app
+    from lms.extensions import db
+    from lms.reports import summary
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        started = time.perf_counter()
+        with db.engine.begin() as connection:
+            fine = summary.rebuild(connection)
+        elapsed = time.perf_counter() - started
+        with db.engine.begin() as connection:
+            total = connection.execute(text("SELECT COUNT(*) FROM enrolment_summary")).scalar()
+            days = connection.execute(text("SELECT COUNT(*) FROM enrolment_days")).scalar()
+            if db.engine.dialect.name == "postgresql":
+                connection.execute(text("ANALYZE enrolment_summary"))
+                connection.execute(text("ANALYZE enrolment_days"))
+            else:
+                connection.execute(text("ANALYZE"))
+        db.engine.dispose()
+    return elapsed, fine, total, days
+
+
+# Filtered dashboards: each level of the summary, and the slowest (FINE rows) cases.
+FILTERED = {
+    "by month, 2024-03-17..2025-08-09": "by=month&enrolled_from=2024-03-17&enrolled_to=2025-08-09",
+    "by course, country KE": "by=course&country=KE",
+    "by institution, faculty, from 2023-05-02": "by=institution&profile_role=faculty&enrolled_from=2023-05-02",
+    "by country (no filter)": "by=country",
+    "by course, one institution": "by=course&institution=University+3+of+KE",
+}
+
+
 def _timed(function, repeat: int = 3) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -244,6 +281,12 @@ def _measure(url: str, tmp: Path) -> dict:
     def trainer_dashboard():
         assert trainer.get("/reports/participation?by=course").status_code == 200
 
+    def filtered(query):
+        def run():
+            assert client.get(f"/reports/participation?{query}").status_code == 200
+
+        return run
+
     def export():
         response = client.get("/reports/participation.csv")
         assert response.status_code == 200
@@ -254,6 +297,7 @@ def _measure(url: str, tmp: Path) -> dict:
         "dashboard": _timed(dashboard),
         "trainer": _timed(trainer_dashboard),
         "csv": _timed(export, 1),
+        "filtered": {label: _timed(filtered(query)) for label, query in FILTERED.items()},
     }
     tracemalloc.start()
     export()
@@ -290,7 +334,9 @@ def main(argv: list[str]) -> None:
                 if proposed:
                     _propose_indexes(url)
                 seed = time.perf_counter() - started
+                rebuilt = _rebuild_summary(url)
                 timing = _measure(url, tmp)
+                timing["rebuild"] = rebuilt
                 rows.append((name, size, generate, seed, timing))
                 print(f"  measured {name} at {size:,} enrolments", file=sys.stderr, flush=True)
             del data
@@ -305,6 +351,20 @@ def main(argv: list[str]) -> None:
             f"| {name} | {size:,} | {generate:.1f} | {seed:.1f} | {t['baseline'] * 1000:.1f} | {t['dashboard'] * 1000:.0f} | "
             f"{t['dashboard'] / t['baseline']:.0f} | {t['trainer'] * 1000:.0f} | {t['trainer'] / t['baseline']:.0f} | {t['csv'] * 1000:.0f} | {t['csv'] / t['baseline']:.0f} | {t['peak_mb']:.1f} |"
         )
+    print()
+    print(
+        "| database | enrolments | summary rebuilt (s) | detail rows | summary rows, all levels | day-histogram rows |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, size, _generate, _seed, t in rows:
+        elapsed, fine, total, days = t["rebuild"]
+        print(f"| {name} | {size:,} | {elapsed:.1f} | {fine:,} | {total:,} | {days:,} |")
+    print()
+    print("| database | enrolments | filtered dashboard | time (ms) | × baseline |")
+    print("|---|---:|---|---:|---:|")
+    for name, size, _generate, _seed, t in rows:
+        for label, seconds in t["filtered"].items():
+            print(f"| {name} | {size:,} | {label} | {seconds * 1000:.0f} | {seconds / t['baseline']:.0f} |")
     print()
     print(
         "| database | growth in enrolments | baseline growth | dashboard growth | CSV growth | memory growth |"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, literal, select
+from sqlalchemy import ColumnElement, Table, func, literal, select
 
 from lms.accounts.models import User
 from lms.courses.models import Course
@@ -57,6 +57,8 @@ class Breakdown:
     name_group: Callable[..., GroupName]  # (GroupNames, *key) -> GroupName
     period: bool = False  # a period of the enrolment date
     within: str | None = None  # groups nest in this one's groups: their key is its key plus one part
+    # The same expressions over a summary table (lms.reports.models): the dashboard reads those.
+    summary_group_by: Callable[[Table], list[ColumnElement]] | None = None
 
 
 def _enrolment():
@@ -65,6 +67,11 @@ def _enrolment():
 
 def _user():
     return User.__table__.c
+
+
+def _country_of(table: Table) -> ColumnElement:
+    """A summary row's country as the user table has it: '' (kept for a key) is NULL."""
+    return func.nullif(table.c.country, "")
 
 
 def _course(names: GroupNames, course_id) -> GroupName:
@@ -101,8 +108,20 @@ BREAKDOWNS: dict[str, Breakdown] = {
     b.name: b
     for b in (
         # Grouping by enrolment.course_id through `unindexed`: see lms.reports.sql.
-        Breakdown("course", _l("Course"), lambda: [unindexed(_enrolment().course_id)], _course),
-        Breakdown("country", _l("Country"), lambda: [_user().country], _country),
+        Breakdown(
+            "course",
+            _l("Course"),
+            lambda: [unindexed(_enrolment().course_id)],
+            _course,
+            summary_group_by=lambda t: [t.c.course_id],
+        ),
+        Breakdown(
+            "country",
+            _l("Country"),
+            lambda: [_user().country],
+            _country,
+            summary_group_by=lambda t: [_country_of(t)],
+        ),
         # Grouped within the country, so that the institutions of a country add up to it.
         Breakdown(
             "institution",
@@ -110,20 +129,39 @@ BREAKDOWNS: dict[str, Breakdown] = {
             lambda: [_user().country, _user().institution],
             _institution,
             within="country",
+            summary_group_by=lambda t: [_country_of(t), t.c.institution],
         ),  # fmt: skip
-        Breakdown("profile_role", _l("Profile role"), lambda: [_user().profile_role], _profile_role),
         Breakdown(
-            "month", _l("Month"), lambda: [month_label(_enrolment().enrolled_at)], _period, period=True
+            "profile_role",
+            _l("Profile role"),
+            lambda: [_user().profile_role],
+            _profile_role,
+            summary_group_by=lambda t: [t.c.profile_role],
         ),
-        Breakdown(
-            "quarter", _l("Quarter"), lambda: [quarter_label(_enrolment().enrolled_at)], _period, period=True
+        *(
+            Breakdown(
+                name,
+                label,
+                lambda period=period: [period(_enrolment().enrolled_at)],
+                _period,
+                period=True,
+                summary_group_by=lambda t, period=period: [period(t.c.day)],
+            )
+            for name, label, period in (
+                ("month", _l("Month"), month_label),
+                ("quarter", _l("Quarter"), quarter_label),
+                ("year", _l("Year"), year_label),
+            )
         ),
-        Breakdown("year", _l("Year"), lambda: [year_label(_enrolment().enrolled_at)], _period, period=True),
     )
 }
 # Not offered: the single group of everything, which every report has.
 OVERALL = Breakdown(
-    "overall", _l("All"), lambda: [literal("all")], lambda names, key: GroupName(_("All"), (), "all")
+    "overall",
+    _l("All"),
+    lambda: [literal("all")],
+    lambda names, key: GroupName(_("All"), (), "all"),
+    summary_group_by=lambda t: [literal("all")],
 )
 
 PERIODS = ("year", "quarter", "month")

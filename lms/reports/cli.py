@@ -149,3 +149,17 @@ def _write(path: Path, chosen, kind: str, *, protected: bool) -> None:
     finally:
         partial.unlink(missing_ok=True)
     click.echo(f"Wrote {lines - 1} rows, {kind}, to {path}.")
+
+
+@reports.command("rebuild-summary")
+@with_appcontext
+def rebuild_summary():
+    """Recompute the participation summary from the enrolments, certificates and quiz attempts.
+
+    Not needed in normal running (every write through the application keeps it up to date, in
+    its own transaction); after data was loaded or changed with raw SQL, or to check it."""
+    from lms.reports import summary
+
+    with unit_of_work():
+        rows = summary.rebuild(db.session.connection())
+    click.echo(f"Rebuilt the participation summary: {rows} rows of detail.")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -86,10 +87,19 @@ class Cell:
     certified_key: int = 0
     quiz_takers_key: int = 0
 
+    # Set by `settle_median`, which empties `days`: the median of the histogram it held.
+    settled: bool = False
+    settled_median: float | None = None
+
     def add(self, other: Cell) -> None:
         for name in ADDITIVE:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.days.update(other.days)
+
+    def settle_median(self) -> None:
+        """Keep the median, drop the histogram (a breakdown's histograms can be large)."""
+        self.settled_median, self.settled = queries.median_from_histogram(self.days), True
+        self.days = Counter()
 
     def published(self, count: str) -> int:
         """The perturbed value of one of the counts (or of quiz_takers)."""
@@ -105,7 +115,7 @@ class Cell:
 
     @property
     def median_days_to_completion(self) -> float | None:
-        return queries.median_from_histogram(self.days)
+        return self.settled_median if self.settled else queries.median_from_histogram(self.days)
 
 
 @dataclass(frozen=True)
@@ -276,14 +286,26 @@ def build_report(
             )
             for counted in KEYED:
                 setattr(cell, f"{counted}_key", getattr(row, f"{counted}_key"))
-        for key, gender, days, number in queries.completion_days(report_filter, name):
-            groups[key][gender].days[days] += number
+        # The histogram arrives group by group: each group's medians are taken as it ends and its
+        # histogram dropped, so memory holds one group's, not the breakdown's (only the overall
+        # row's, by gender, is kept: it is bounded by the day counts).
+        overall_days = {gender: Counter() for gender in GENDERS}
+        for key, rows in groupby(queries.completion_days_stream(report_filter, name), key=lambda row: row[0]):
+            cells = groups[key]
+            for _key, gender, days, number in rows:
+                cells[gender].days[days] += number
+            for gender in GENDERS:
+                cells[ALL].days.update(cells[gender].days)
+                overall_days[gender].update(cells[gender].days)
+            for cell in cells.values():
+                cell.settle_median()
         total = _empty_cells()
         for cells in groups.values():
             for gender in GENDERS:
                 cells[ALL].add(cells[gender])
                 total[gender].add(cells[gender])
         for gender in GENDERS:
+            total[gender].days = overall_days[gender]
             total[ALL].add(total[gender])
         if overall is None:
             label, _order, code = labeller("overall", ("all",))

@@ -17,10 +17,11 @@ a condition in the statements (date arithmetic and period labels: `lms.reports.s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
 from lms.accounts.models import User
 from lms.certificates.models import Certificate, CertificateStatus
@@ -29,6 +30,16 @@ from lms.enrolment.models import Enrolment
 from lms.extensions import db
 from lms.quizzes.models import QuizAttempt
 from lms.reports import breakdowns
+from lms.reports.models import (
+    COURSE,
+    COURSE_DAY,
+    COURSE_MONTH,
+    COURSE_PLACE,
+    COURSE_ROLE,
+    FINE,
+    ParticipationDays,
+    ParticipationSummary,
+)
 from lms.reports.sql import whole_days
 
 
@@ -96,21 +107,23 @@ def _key_sum(condition) -> ColumnElement:
     return func.coalesce(func.sum(case((condition, record_key), else_=0)), 0)
 
 
-def counts(report_filter: ReportFilter, breakdown: str) -> list[CountRow]:
-    """One row per (group, gender) that has at least one enrolment."""
+def raw_counts_statement(groups: list, conditions: list, attempt_conditions: list = ()) -> Select:
+    """The aggregation over the live tables, grouped by `groups` and `user.gender`: the columns
+    are the groups, the gender, then `MEASURE_COLUMNS` in that order. `attempt_conditions`
+    narrow the quiz attempts read (they must not drop an attempt of a counted enrolment)."""
     enrolment, user = Enrolment.__table__, User.__table__
     certificate, attempt = Certificate.__table__, QuizAttempt.__table__
-    groups = breakdowns.get(breakdown).group_by()
-
-    best = select(
-        attempt.c.user_id,
-        attempt.c.course_id,
-        attempt.c.quiz_id,
-        func.max(attempt.c.score).label("best"),
-    ).group_by(attempt.c.user_id, attempt.c.course_id, attempt.c.quiz_id)
-    if report_filter.course_ids is not None:
-        best = best.where(attempt.c.course_id.in_(report_filter.course_ids))
-    best = best.subquery("best")
+    best = (
+        select(
+            attempt.c.user_id,
+            attempt.c.course_id,
+            attempt.c.quiz_id,
+            func.max(attempt.c.score).label("best"),
+        )
+        .where(*attempt_conditions)
+        .group_by(attempt.c.user_id, attempt.c.course_id, attempt.c.quiz_id)
+        .subquery("best")
+    )
     per_enrolment = (
         select(
             best.c.user_id,
@@ -139,7 +152,7 @@ def counts(report_filter: ReportFilter, breakdown: str) -> list[CountRow]:
             ),
         )
     )
-    query = (
+    return (
         select(
             *groups,
             user.c.gender,
@@ -147,57 +160,194 @@ def counts(report_filter: ReportFilter, breakdown: str) -> list[CountRow]:
             func.count(enrolment.c.started_at).label("started"),
             func.count(enrolment.c.completed_at).label("completed"),
             func.count(certificate.c.id).label("certified"),
-            func.coalesce(func.sum(per_enrolment.c.score_sum), 0).label("score_sum"),
-            func.coalesce(func.sum(per_enrolment.c.quizzes), 0).label("scores"),
-            func.count(per_enrolment.c.user_id).label("takers"),
+            func.count(per_enrolment.c.user_id).label("quiz_takers"),
+            func.coalesce(func.sum(per_enrolment.c.quizzes), 0).label("quiz_scores"),
+            func.coalesce(func.sum(per_enrolment.c.score_sum), 0).label("quiz_score_sum"),
             func.coalesce(func.sum(enrolment.c.record_key), 0).label("enrolled_key"),
             _key_sum(enrolment.c.started_at.is_not(None)).label("started_key"),
             _key_sum(enrolment.c.completed_at.is_not(None)).label("completed_key"),
             _key_sum(certificate.c.id.is_not(None)).label("certified_key"),
-            _key_sum(per_enrolment.c.user_id.is_not(None)).label("takers_key"),
+            _key_sum(per_enrolment.c.user_id.is_not(None)).label("quiz_takers_key"),
         )
         .select_from(joined)
-        .where(*_conditions(report_filter))
+        .where(*conditions)
         .group_by(*groups, user.c.gender)
     )
+
+
+# The additive measures, in the order of the statements' columns after the groups and gender.
+MEASURE_COLUMNS = (
+    "enrolled",
+    "started",
+    "completed",
+    "certified",
+    "quiz_takers",
+    "quiz_scores",
+    "quiz_score_sum",
+    "enrolled_key",
+    "started_key",
+    "completed_key",
+    "certified_key",
+    "quiz_takers_key",
+)
+
+
+def _count_rows(rows, width: int) -> list[CountRow]:
+    made = []
+    for row in rows:
+        measures = {
+            name: (float(value or 0) if name == "quiz_score_sum" else int(value or 0))
+            for name, value in zip(MEASURE_COLUMNS, row[width + 1 :], strict=True)
+        }
+        made.append(
+            CountRow(group=tuple(_value(v) for v in row[:width]), gender=_value(row[width]), **measures)
+        )
+    return made
+
+
+def raw_counts(report_filter: ReportFilter, breakdown: str) -> list[CountRow]:
+    """`counts` computed from the live tables (what the summary is checked against, and how it is rebuilt)."""
+    groups = breakdowns.get(breakdown).group_by()
+    attempts = []
+    if report_filter.course_ids is not None:
+        attempts.append(QuizAttempt.__table__.c.course_id.in_(report_filter.course_ids))
+    query = raw_counts_statement(groups, _conditions(report_filter), attempts)
+    return _count_rows(db.session.execute(query), len(groups))
+
+
+def raw_completion_days(report_filter: ReportFilter, breakdown: str) -> list[tuple[tuple, str, int, int]]:
+    """`completion_days` from the live tables."""
+    groups = breakdowns.get(breakdown).group_by()
+    query = raw_days_statement(groups, _conditions(report_filter))
     width = len(groups)
     return [
-        CountRow(
-            group=tuple(_value(v) for v in row[:width]),
-            gender=_value(row[width]),
-            enrolled=row[width + 1],
-            started=row[width + 2],
-            completed=row[width + 3],
-            certified=row[width + 4],
-            quiz_score_sum=float(row[width + 5] or 0),
-            quiz_scores=int(row[width + 6] or 0),
-            quiz_takers=row[width + 7],
-            enrolled_key=int(row[width + 8]),
-            started_key=int(row[width + 9]),
-            completed_key=int(row[width + 10]),
-            certified_key=int(row[width + 11]),
-            quiz_takers_key=int(row[width + 12]),
-        )
+        (tuple(_value(v) for v in row[:width]), _value(row[width]), int(row[width + 1]), int(row[width + 2]))
         for row in db.session.execute(query)
     ]
+
+
+def raw_days_statement(groups: list, conditions: list) -> Select:
+    """(groups, gender, whole days to completion, completers) over the live tables."""
+    enrolment, user = Enrolment.__table__, User.__table__
+    days = whole_days(enrolment.c.enrolled_at, enrolment.c.completed_at).label("days")
+    return (
+        select(*groups, user.c.gender, days, func.count())
+        .select_from(enrolment.join(user, user.c.id == enrolment.c.user_id))
+        .where(enrolment.c.completed_at.is_not(None), *conditions)
+        .group_by(*groups, user.c.gender, days)
+    )
+
+
+# -- reading the maintained summary ----------------------------------------------------------
+
+# Breakdowns that need a profile dimension (only FINE rows keep them).
+_PROFILE_BREAKDOWNS = {"country", "institution", "profile_role"}
+_COARSE_BREAKDOWNS = {"overall", "course"}  # the COURSE level has what these group by
+
+
+def _first_of_next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _summary_rows(table, report_filter: ReportFilter, breakdown: str) -> list[ColumnElement]:
+    """Which summary rows a report reads: the coarsest level with every dimension it needs,
+    each enrolment counted once. A period that is not whole months reads its whole months at
+    COURSE_MONTH and the days at either end at COURSE_DAY."""
+    t = table.c
+    conditions = []
+    if report_filter.course_ids is not None:
+        conditions.append(t.course_id.in_(report_filter.course_ids))
+    if report_filter.audience:
+        course = Course.__table__.c
+        conditions.append(t.course_id.in_(select(course.id).where(course.audience == report_filter.audience)))
+    first, last = report_filter.enrolled_from, report_filter.enrolled_to
+    place, role = report_filter.country or report_filter.institution, report_filter.profile_role
+    if not first and not last and not role and breakdown in {*_COARSE_BREAKDOWNS, "country", "institution"}:
+        if report_filter.country:
+            conditions.append(t.country == report_filter.country)
+        if report_filter.institution:
+            conditions.append(t.institution == report_filter.institution)
+        coarse = not place and breakdown in _COARSE_BREAKDOWNS
+        return [*conditions, t.level == (COURSE if coarse else COURSE_PLACE)]
+    if not first and not last and not place and breakdown in {*_COARSE_BREAKDOWNS, "profile_role"}:
+        if role:
+            conditions.append(t.profile_role == role)
+        return [*conditions, t.level == (COURSE_ROLE if role or breakdown == "profile_role" else COURSE)]
+    if place or role or breakdown in _PROFILE_BREAKDOWNS:
+        if report_filter.country:
+            conditions.append(t.country == report_filter.country)
+        if report_filter.institution:
+            conditions.append(t.institution == report_filter.institution)
+        if report_filter.profile_role:
+            conditions.append(t.profile_role == report_filter.profile_role)
+        conditions.append(t.level == FINE)
+        if first:
+            conditions.append(t.day >= first)
+        if last:
+            conditions.append(t.day <= last)
+        return conditions
+    # Whole months [months_from, months_to) from COURSE_MONTH, the days around them from COURSE_DAY.
+    months_from = None if first is None else (first if first.day == 1 else _first_of_next_month(first))
+    months_to = None if last is None else _first_of_next_month(last).replace(day=1)
+    if months_to is not None and last != months_to - timedelta(days=1):
+        months_to = last.replace(day=1)
+    if months_from is not None and months_to is not None and months_from >= months_to:
+        days = [t.level == COURSE_DAY, t.day >= first, t.day <= last]
+        return [*conditions, and_(*days)]
+    in_months = [t.level == COURSE_MONTH]
+    if months_from is not None:
+        in_months.append(t.day >= months_from)
+    if months_to is not None:
+        in_months.append(t.day < months_to)
+    parts = [and_(*in_months)]
+    if first is not None and first < months_from:
+        parts.append(and_(t.level == COURSE_DAY, t.day >= first, t.day < months_from))
+    if last is not None and months_to <= last:
+        parts.append(and_(t.level == COURSE_DAY, t.day >= months_to, t.day <= last))
+    return [*conditions, or_(*parts)]
+
+
+def counts(report_filter: ReportFilter, breakdown: str) -> list[CountRow]:
+    """One row per (group, gender) that has at least one enrolment: one statement over the
+    maintained summary (lms.reports.summary), which gives the same figures as `raw_counts`."""
+    table = ParticipationSummary.__table__
+    groups = breakdowns.get(breakdown).summary_group_by(table)
+    sums = [func.sum(table.c[name]) for name in MEASURE_COLUMNS]
+    query = (
+        select(*groups, table.c.gender, *sums)
+        .where(*_summary_rows(table, report_filter, breakdown))
+        .group_by(*groups, table.c.gender)
+    )
+    return _count_rows(db.session.execute(query), len(groups))
 
 
 def completion_days(report_filter: ReportFilter, breakdown: str) -> list[tuple[tuple, str, int, int]]:
-    """(group, gender, whole days from enrolment to completion, number of completers)."""
-    enrolment, user = Enrolment.__table__, User.__table__
-    groups = breakdowns.get(breakdown).group_by()
-    days = whole_days(enrolment.c.enrolled_at, enrolment.c.completed_at).label("days")
+    """(group, gender, whole days from enrolment to completion, number of completers), from the
+    summary, ordered by group."""
+    return list(completion_days_stream(report_filter, breakdown))
+
+
+def completion_days_stream(
+    report_filter: ReportFilter, breakdown: str
+) -> Iterator[tuple[tuple, str, int, int]]:
+    """`completion_days` as it arrives from the database: memory holds a few rows."""
+    table = ParticipationDays.__table__
+    groups = breakdowns.get(breakdown).summary_group_by(table)
     query = (
-        select(*groups, user.c.gender, days, func.count())
-        .select_from(enrolment.join(user, user.c.id == enrolment.c.user_id))
-        .where(enrolment.c.completed_at.is_not(None), *_conditions(report_filter))
-        .group_by(*groups, user.c.gender, days)
+        select(*groups, table.c.gender, table.c.days, func.sum(table.c.completers))
+        .where(*_summary_rows(table, report_filter, breakdown))
+        .group_by(*groups, table.c.gender, table.c.days)
+        .order_by(*groups)
     )
     width = len(groups)
-    return [
-        (tuple(_value(v) for v in row[:width]), _value(row[width]), int(row[width + 1]), row[width + 2])
-        for row in db.session.execute(query)
-    ]
+    # Streamed, in group order: a caller can take each group's median and forget its histogram.
+    for row in db.session.execute(query, execution_options={"yield_per": 2000}):
+        yield (
+            tuple(_value(v) for v in row[:width]),
+            _value(row[width]),
+            int(row[width + 1]),
+            int(row[width + 2]),
+        )
 
 
 def _value(member) -> str:

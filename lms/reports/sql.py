@@ -3,7 +3,7 @@ labels, and a hint for SQLite's planner. The breakdown registry and the queries 
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, ColumnElement, String
+from sqlalchemy import BigInteger, ColumnElement, Date, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -102,3 +102,38 @@ def _unindexed_default(element, compiler, **kw):
 def whole_days(start, end) -> ColumnElement:
     """Complete 24-hour days from `start` to `end` (seconds truncated first; integer division)."""
     return (epoch_seconds(end) - epoch_seconds(start)) // SECONDS_PER_DAY
+
+
+class enrolment_day(FunctionElement):  # noqa: N801
+    """The calendar day of a timestamp, as a DATE (SQLite: its 'YYYY-MM-DD' text, what a Date
+    column stores there; `CAST(... AS DATE)` would make a number of it)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(enrolment_day, "sqlite")
+def _day_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(enrolment_day)
+def _day_postgresql(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
+
+
+class month_start(FunctionElement):  # noqa: N801
+    """The first day of the month of a DATE."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(month_start, "sqlite")
+def _month_start_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+@compiles(month_start)
+def _month_start_postgresql(element, compiler, **kw):
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
