@@ -2,7 +2,7 @@
 enrolments, certificates and quiz attempts already there
 
 Revision ID: 9fcc73709135
-Revises: d4e1a7c9b2f6
+Revises: 7c3f9a2e5b18
 Create Date: 2026-12-02 14:05:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "9fcc73709135"
-down_revision = "d4e1a7c9b2f6"
+down_revision = "7c3f9a2e5b18"
 branch_labels = None
 depends_on = None
 
