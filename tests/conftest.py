@@ -117,9 +117,11 @@ def make_app(tmp_path_factory, app):
 
 def empty_tables(application) -> None:
     """Delete every row, in dependency order. The append-only audit log is emptied the only way
-    its triggers allow: under a purge permit (lms.audit.models) that covers every entry."""
+    its triggers allow: under a purge permit (lms.audit.models) that covers every entry. The
+    outbox goes with them: a shared world's mail (welcomes, announcements) is not the next test's."""
     from lms.audit.models import AuditPurge
 
+    mailbox.clear(application)
     with application.app_context():
         _db.session.remove()
         with _db.engine.begin() as connection:

@@ -113,6 +113,7 @@ def notify_batch(announcement: Announcement, after_user_id: int) -> int | None:
             _l("%(course)s: %(title)s", course=course.title, title=announcement.title),
             announcement.body,
             link,
+            language=course.language,
         )
     return learners[-1].id if len(learners) == BATCH else None
 

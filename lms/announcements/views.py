@@ -47,7 +47,7 @@ def course_announcements(slug: str):
     )
 
 
-def course_page_announcements(course) -> dict:
+def course_page_announcements(course, _found: dict) -> dict:
     """The latest announcements for the course page (lms.courses.add_course_page_context):
     for those who teach it, and for its active learners (one statement, which checks the
     enrolment itself); nothing for anyone else."""

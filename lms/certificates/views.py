@@ -107,7 +107,7 @@ def download(certificate_id: int):
     return response
 
 
-def course_page_certificate(course) -> dict:
+def course_page_certificate(course, _found: dict) -> dict:
     """The visitor's certificate for the course page (`lms.courses.add_course_page_context`), so
     that the page a learner lands on after completing a course links to the certificate."""
     if not current_user.is_authenticated:

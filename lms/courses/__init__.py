@@ -12,7 +12,8 @@ bp = Blueprint("courses", __name__)
 
 # The course page also shows the visitor's own place in the course (enrolment, progress, the
 # enrol form). That belongs to layers above this one, which add a provider in their init_app:
-# a provider takes the course and returns template variables.
+# a provider takes the course and what earlier providers found (read-only: the learning
+# domain's `enrolment` comes first), and returns template variables.
 COURSE_PAGE_CONTEXT: list[Callable] = []
 
 

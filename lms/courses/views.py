@@ -45,7 +45,7 @@ def course(slug: str):
         abort(404)
     context = {}
     for provider in COURSE_PAGE_CONTEXT:
-        context.update(provider(course))
+        context.update(provider(course, context))
     return render_template(
         "courses/course.html",
         course=course,

@@ -17,6 +17,7 @@ from lms.discussions.models import Post, Thread
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.forms import ActionForm
+from lms.i18n import language_direction
 from lms.policy import login_required
 from lms.web import form_error, refusals_on, refused
 
@@ -85,6 +86,7 @@ def index(slug: str):
         topics=topics,
         topic=chosen[0] if chosen else "",
         topic_title=chosen[1] if chosen else None,
+        topic_module=chosen[2] if chosen else None,
         counts=queries.topic_counts(course.id, current_user.id, part.moderator),
         replies=queries.reply_counts([t.id for t in page.items], current_user.id, part.moderator),
         text=text,
@@ -100,7 +102,9 @@ def new_thread(slug: str):
     course = part.course
     topics = _topics(course)
     form = ThreadForm()
-    form.topic.choices = [(t[0], t[1]) for t in topics]
+    # A module's title is course text: its option carries the course's language and direction.
+    course_text = {"lang": course.language, "dir": language_direction(course.language)}
+    form.topic.choices = [(t[0], t[1], {} if t[2] is None else course_text) for t in topics]
     if request.method == "GET" and request.args.get("topic") in {t[0] for t in topics}:
         form.topic.data = request.args["topic"]
     status = 200
@@ -322,13 +326,15 @@ def dismiss(slug: str, report_id: int):
     return redirect(url_for("discussions.moderation", slug=slug))
 
 
-def course_page_link(course) -> dict:
+def course_page_link(course, found: dict) -> dict:
     """For the course page (`lms.courses.add_course_page_context`): the discussions' address
-    when the visitor may take part, else None."""
+    when the visitor may take part, else None. The enrolment is the one the learning domain
+    already read for the page (`found`), not read a second time."""
     from lms.enrolment.access import can_study
     from lms.enrolment.services import enrolment_for
 
     if not current_user.is_authenticated:
         return {"discussions_url": None}
-    may = can_study(current_user, course, enrolment_for(current_user.id, course.id))
+    enrolment = found["enrolment"] if "enrolment" in found else enrolment_for(current_user.id, course.id)
+    may = can_study(current_user, course, enrolment)
     return {"discussions_url": url_for("discussions.index", slug=course.slug) if may else None}

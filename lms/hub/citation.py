@@ -56,8 +56,17 @@ def apa(item: Item) -> Markup:
     year = item.published_at.year if item.published_at else "n.d."
     publisher = "" if len(item.authors) == 1 and item.authors[0].type == "organisation" else f" {PUBLISHER}."
     link = doi_url(item) or item_url(item)
-    return Markup("{authors} ({year}). <i>{title}</i> [{kind}].{publisher} {link}").format(
-        authors=authors, year=year, title=item.title, kind=description(item), publisher=publisher, link=link
+    return Markup(
+        '{authors} ({year}). <i lang="{language}" dir="{direction}">{title}</i> [{kind}].{publisher} {link}'
+    ).format(
+        authors=authors,
+        year=year,
+        language=item.language,
+        direction=item.direction,
+        title=item.title,
+        kind=description(item),
+        publisher=publisher,
+        link=link,
     )
 
 

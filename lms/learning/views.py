@@ -217,7 +217,7 @@ def calendar_feed(token: str):
     )  # fmt: skip
 
 
-def course_page_context(course: Course) -> dict:
+def course_page_context(course: Course, _found: dict) -> dict:
     """The visitor's part of the course page (`lms.courses.views`): their enrolment, their
     progress when enrolled, and the enrol form."""
     found = enrolment_and_done(current_user.id, course.id) if current_user.is_authenticated else None

@@ -46,6 +46,9 @@ class Notification(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str | None] = mapped_column(String(1000))  # absolute, from BASE_URL
+    # The language of subject and text when they are course text (an announcement is the course's
+    # title and the trainer's words); None when they are the person's interface language.
+    language: Mapped[str | None] = mapped_column(String(35))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
     emailed_at: Mapped[datetime | None]

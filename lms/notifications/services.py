@@ -182,6 +182,7 @@ def notify(
     link: str | None = None,
     *,
     email: bool = True,
+    language: str | None = None,
     now: datetime | None = None,
 ) -> Notification | None:
     """Tell `user` something once: the notification is stored for the notifications page and,
@@ -189,7 +190,8 @@ def notify(
     and `text` may be lazy strings (`_l("...", name=...)`) or functions returning text (for
     dates and numbers): they are rendered in the person's language. `key` names what it is about (e.g. f"reply:{post.id}"); a second call with the
     same key for the same person does nothing and returns None (also under concurrent calls).
-    `email=False` records it without mail (the person was mailed otherwise). Flushes only."""
+    `email=False` records it without mail (the person was mailed otherwise); `language` is that of
+    subject and text when they are course text, for the notifications page. Flushes only."""
     kind = Kind(kind)
     with speaking(user.language):
         subject_text = " ".join(_render(subject).split())[:300]
@@ -204,6 +206,7 @@ def notify(
             subject=subject_text,
             text=body,
             link=link,
+            language=language,
             created_at=now,
         )
         .returning(Notification.id)  # no row when the key was there (rowcount is -1 on PostgreSQL)

@@ -69,6 +69,7 @@ def upgrade():
         sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column("subject", sa.String(length=300), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("language", sa.String(length=35), nullable=True),
         sa.Column("link", sa.String(length=1000), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("read_at", sa.DateTime(), nullable=True),

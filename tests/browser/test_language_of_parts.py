@@ -14,7 +14,7 @@ import itertools
 import pytest
 from sqlalchemy import select
 
-from lms.authoring.models import DraftCourse, DraftLesson, DraftModule, LessonRevision
+from lms.authoring.models import DraftCourse, DraftLesson, DraftModule, DraftRemoval, LessonRevision
 from lms.certificates.models import Certificate
 from lms.courses.models import Course, Lesson, Module
 from lms.extensions import db
@@ -117,6 +117,8 @@ def in_arabic() -> None:
         lesson.title, lesson.body_html = phrase("درس"), f"<p>{phrase('نص')}</p>"
     for lesson in db.session.scalars(select(DraftLesson)):
         lesson.title, lesson.body = phrase("درس"), phrase("نص")
+    for removal in db.session.scalars(select(DraftRemoval)):  # what a removed item was called
+        removal.title = phrase("محذوف")
     for revision in db.session.scalars(select(LessonRevision)):
         revision.title, revision.body = phrase("درس"), phrase("نص")
     for quiz in db.session.scalars(select(Quiz)):
