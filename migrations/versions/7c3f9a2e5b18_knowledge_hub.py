@@ -3,7 +3,7 @@ PDF attachments, with the text search reads (a GIN-indexed tsvector on PostgreSQ
 FTS5 index and its triggers, which are not in the models)
 
 Revision ID: 7c3f9a2e5b18
-Revises: d4e1a7c9b2f6
+Revises: 505be66faae7 (re-chained after main's head when merging main)
 Create Date: 2026-12-02 13:54:12.407995
 
 """
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = "7c3f9a2e5b18"
-down_revision = "d4e1a7c9b2f6"
+down_revision = "505be66faae7"
 branch_labels = None
 depends_on = None
 
