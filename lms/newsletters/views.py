@@ -62,13 +62,18 @@ def _confirmation(token: str):
     return services.read_confirmation(token)
 
 
+def _refused(state: str):
+    """A clear page for a link that cannot be used: 400 if forged, 410 if expired or used."""
+    return render_template("hub/newsletter_link.html", state=state), 400 if state == "invalid" else 410
+
+
 @bp.get("/hub/newsletters/confirm/<token>")
 @public
 def confirm(token: str):
     """Asks before subscribing: mail scanners follow links, and a GET must change nothing."""
     state, request = _confirmation(token)
     if request is None:
-        return render_template("hub/newsletter_link.html", state=state), 400 if state == "invalid" else 410
+        return _refused(state)
     return render_template(
         "hub/newsletter_confirm.html",
         request=request,
@@ -83,10 +88,12 @@ def confirm(token: str):
 @limiter.limit(_subscribe_limit)
 def confirm_now(token: str):
     state, request = _confirmation(token)
-    if request is None or not ActionForm().validate_on_submit():
-        return render_template("hub/newsletter_link.html", state=state if request is None else "invalid"), 400
+    if request is None:
+        return _refused(state)
+    if not ActionForm().validate_on_submit():
+        abort(400)
     if services.confirm(request) is None:
-        return render_template("hub/newsletter_link.html", state="used"), 410
+        return _refused("used")
     return render_template("hub/newsletter_confirmed.html")
 
 
