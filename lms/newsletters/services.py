@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy import delete, exists, func, select, update
 
-from lms import queue
+from lms import audit, queue
 from lms.accounts.services import AccountError, normalise_email
 from lms.columns import utcnow
 from lms.content.markup import render_markdown
@@ -80,6 +80,7 @@ def request_subscription(email: str, chosen_languages: list[str], chosen_themes:
             SubscriptionRequest.created_at > utcnow() - timedelta(hours=1),
         )
     )
+    purge_expired_requests()
     if recent >= REQUESTS_PER_ADDRESS:
         current_app.logger.info("Newsletter request dropped: too many for one address this hour")
         return
@@ -96,6 +97,16 @@ def request_subscription(email: str, chosen_languages: list[str], chosen_themes:
         link=link,
     )
     send_mail(address, _("Confirm your newsletter subscription"), body)
+
+
+def purge_expired_requests() -> int:
+    """Delete requests whose link has expired: an address nobody confirmed is not kept."""
+    oldest = utcnow() - timedelta(seconds=current_app.config["NEWSLETTER_CONFIRMATION_MAX_AGE"])
+    return db.session.execute(
+        delete(SubscriptionRequest)
+        .where(SubscriptionRequest.created_at < oldest)
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def confirmation_token(request: SubscriptionRequest) -> str:
@@ -336,6 +347,9 @@ def start_sending(issue: Issue) -> None:
     ).rowcount
     db.session.refresh(issue)
     if started == 1:
+        audit.record(
+            audit.Action.NEWSLETTER_SENT, details={"issue": issue.number, "language": issue.language}
+        )
         queue.enqueue("lms.newsletters.send_batch", issue.id)
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
+from lms.audit.models import AuditEntry
 from lms.extensions import limiter
 from lms.mail import record_bounce
 from lms.newsletters import services
@@ -99,6 +100,22 @@ def test_a_tampered_link_is_refused_and_writes_nothing(app, client, db, token):
         if "\x00" not in path:  # a NUL byte is refused before any view (lms.inputs)
             assert "<h1>This link cannot be used</h1>" in response.get_data(as_text=True)
     assert count(db, Subscriber) == 0
+
+
+def test_two_confirmations_of_one_link_at_once_subscribe_once(app, client, db):
+    subscribe(client)
+    [request] = db.session.scalars(select(SubscriptionRequest))
+    first, second = services.confirm(request), services.confirm(request)  # the second lost the race
+    assert first is not None and second is None
+    assert count(db, Subscriber) == 1
+
+
+def test_an_unconfirmed_address_is_forgotten_once_its_link_expires(app, client, db):
+    subscribe(client, email="never@example.org")
+    db.session.execute(SubscriptionRequest.__table__.update().values(created_at=datetime(2020, 1, 1)))
+    db.session.commit()
+    subscribe(client, email="someone-else@example.org")
+    assert db.session.scalars(select(SubscriptionRequest.email)).all() == ["someone-else@example.org"]
 
 
 def test_a_link_for_another_request_cannot_be_forged_from_an_id(app, client, db):
@@ -200,6 +217,8 @@ def test_an_issue_goes_to_who_chose_its_language_and_a_matching_theme_or_none(ap
     db.session.expire_all()
     issue = db.session.get(Issue, audience.id)
     assert (issue.status, issue.recipients) == ("sent", 2)
+    [logged] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "newsletter-sent"))
+    assert logged.details == {"issue": issue.number, "language": "en"}
 
 
 def test_sending_goes_in_batches(app, db, audience, monkeypatch):
