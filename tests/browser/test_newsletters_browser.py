@@ -70,3 +70,43 @@ def test_subscribe_confirm_from_the_mail_and_read_the_archive(app, browser, live
     finally:
         context.close()
     assert not found, "axe-core:\n" + "\n".join(found)
+
+
+def test_the_editors_and_link_pages_pass_axe_in_english_and_arabic(app, browser, live_server, db, sent_issue):
+    from lms.roles import Role
+    from tests import factories
+    from tests.hub.newsletter_helpers import subscribe_confirmed
+
+    factories.make_user(role=Role.ADMIN, email="editor@example.org")
+    subscriber = subscribe_confirmed("axe@example.org", ["en"])
+    item_id = services.issue_by_number(sent_issue).entries[0].item_id
+    draft = services.save_issue(
+        None, subject="مسودة", language="ar", introduction="**مرحبا**", item_ids=[item_id], author=None
+    )
+    unsubscribe = f"/hub/newsletters/unsubscribe/{services.unsubscribe_token(subscriber)}"
+    db.session.commit()
+    found = []
+    for language in ("en", "ar"):
+        context = browser.new_context(base_url=live_server, bypass_csp=True, java_script_enabled=True)
+        context.add_cookies([{"name": "lang", "value": language, "url": live_server}])
+        try:
+            page = context.new_page()
+            for url in (unsubscribe, "/hub/newsletters/confirm/forged"):
+                page.goto(url)
+                found += [f"{url} ({language}): {v}" for v in violations(page)]
+            page.goto("/login")
+            page.locator("main input[name=email]").fill("editor@example.org")
+            page.locator("main input[name=password]").fill(factories.DEFAULT_PASSWORD)
+            page.locator("main form button[type=submit]").click()
+            for url in (
+                "/hub/newsletters/manage",
+                "/hub/newsletters/new",
+                f"/hub/newsletters/{draft.number}/edit",
+                f"/hub/newsletters/{draft.number}/preview",
+            ):
+                response = page.goto(url)
+                assert response is not None and response.status == 200 and page.url.endswith(url), page.url
+                found += [f"{url} ({language}): {v}" for v in violations(page)]
+        finally:
+            context.close()
+    assert not found, "axe-core:\n" + "\n".join(found)
