@@ -20,7 +20,8 @@ from sqlalchemy import delete, exists, func, select, update
 from lms import audit, queue
 from lms.accounts.services import AccountError, normalise_email
 from lms.columns import utcnow
-from lms.content.markup import render_markdown
+from lms.content.budget import MarkupTooComplex
+from lms.content.markup import check_markdown, render_markdown
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.hub.models import Item, Status
@@ -258,6 +259,8 @@ def save_issue(
     published = {item.id: item for item in publishable_items() if item.id in set(item_ids)}
     if len(published) != len(set(item_ids)):
         raise NewsletterError(_("Choose published items only."), "items")
+    if (limit := check_markdown(introduction)) is not None:
+        raise NewsletterError(str(MarkupTooComplex(limit)), "introduction")
     html = render_markdown(introduction)
     if issue is None:
         number = (db.session.scalar(select(func.max(Issue.number))) or 0) + 1

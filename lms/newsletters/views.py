@@ -9,7 +9,7 @@ from flask_login import current_user
 from lms.extensions import csrf, limiter
 from lms.forms import ActionForm
 from lms.hub.vocabulary import THEMES
-from lms.i18n import language_name
+from lms.i18n import interface_language, language_name
 from lms.newsletters import bp, services
 from lms.newsletters.forms import IssueForm, SubscribeForm
 from lms.policy import hub_editor_required, public
@@ -49,6 +49,8 @@ def subscribe():
     form = SubscribeForm()
     form.languages.choices = _language_choices()
     form.themes.choices = [(key, str(label)) for key, label in THEMES.items()]
+    if not form.is_submitted():
+        form.languages.data = [interface_language()]
     if form.validate_on_submit():
         with refusals_on(form):
             services.request_subscription(form.email.data, form.languages.data, form.themes.data)

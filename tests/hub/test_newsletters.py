@@ -341,6 +341,28 @@ def test_an_editor_composes_previews_tests_and_sends(app, client, login, make_us
     assert client.get(f"/hub/newsletters/{number}/edit").status_code == 409  # sent: no more changes
 
 
+@pytest.mark.parametrize(
+    "introduction", ["> " * 200 + "deep", "x" * 20001, "*" * 5000 + "a"], ids=["nested", "huge", "stars"]
+)
+def test_an_introduction_the_renderer_refuses_is_a_form_error(client, login, make_user, db, introduction):
+    item = make_item(slug="for-intro")
+    db.session.commit()
+    login(make_user(role=Role.ADMIN))
+    response = client.submit(
+        "/hub/newsletters/new",
+        {"subject": "S", "language": "en", "introduction": introduction, "items": [item.id]},
+    )
+    assert response.status_code in (302, 400)  # refused on the form, or accepted and safe: never a 500
+    if response.status_code == 400:
+        assert count(db, Issue) == 0
+
+
+def test_the_subscribe_form_starts_with_the_interface_language(client):
+    client.submit("/language", {"language": "fr"})
+    page = client.get(SUBSCRIBE).get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*value="fr"|<input[^>]*value="fr"[^>]*checked', page)
+
+
 @pytest.mark.parametrize("items", ["draft", "unknown", "none"])
 def test_an_issue_picks_published_items_only(client, login, make_user, db, items):
     draft = make_item(slug="a-draft", published=None)
