@@ -136,6 +136,18 @@ def test_the_answer_is_the_same_for_a_new_and_a_subscribed_address(app, client, 
     assert sorted(m["To"] for m in mailbox.messages(app)) == ["known@example.org", "new@example.org"]
 
 
+def test_a_subscriber_changes_their_choices_by_confirming_a_new_request(app, client, db):
+    subscribe_confirmed("known@example.org", ["en"], ["accessibility"])
+    db.session.commit()
+    subscribe(client, email="known@example.org", languages=["fr", "ar"], themes=[])
+    [subscriber] = db.session.scalars(select(Subscriber))
+    assert subscriber.values("language") == ["en"]  # unchanged until the link is opened
+    client.submit(confirmation_path(app))
+    db.session.expire_all()
+    [subscriber] = db.session.scalars(select(Subscriber))
+    assert (subscriber.values("language"), subscriber.values("theme")) == (["fr", "ar"], [])
+
+
 def test_one_address_gets_at_most_three_confirmation_mails_an_hour(app, client, db):
     answers = {page_text(subscribe(client, email="target@example.org")) for _ in range(5)}
     assert len(answers) == 1
