@@ -82,6 +82,7 @@ def _register_domains(app: Flask) -> None:
         jobs,
         learning,
         media,
+        newsletters,
         notifications,
         offline,
         privacy,
@@ -95,6 +96,7 @@ def _register_domains(app: Flask) -> None:
     domains = (
         courses,
         hub,
+        newsletters,
         learning,
         certificates,
         quizzes,

@@ -65,6 +65,9 @@ def defaults(instance_path: Path) -> dict:
         "REGISTER_RATE_LIMIT": "10 per minute;50 per hour",
         "PASSWORD_RESET_MAX_AGE": 3600,
         "EMAIL_CONFIRMATION_MAX_AGE": 3 * 24 * 60 * 60,
+        "NEWSLETTER_CONFIRMATION_MAX_AGE": 48 * 60 * 60,
+        "NEWSLETTER_BATCH_SIZE": 200,
+        "NEWSLETTER_RATE_LIMIT": "5 per minute;20 per hour",
         # Days a cohort invitation's set-password link lasts (a reset link lasts an hour).
         "INVITATION_MAX_AGE": 7,
         # Reminders (lms.notifications): a learner idle this many days in a course that is

@@ -52,6 +52,7 @@ ACTION_LABELS = {
     Action.DISCUSSION_POST_APPROVED: _l("Discussion post approved"),
     Action.DISCUSSION_THREAD_LOCKED: _l("Discussion thread locked"),
     Action.DISCUSSION_THREAD_UNLOCKED: _l("Discussion thread unlocked"),
+    Action.NEWSLETTER_SENT: _l("Newsletter issue sent"),
 }
 
 

@@ -52,6 +52,7 @@ class Action(enum.StrEnum):
     DISCUSSION_POST_APPROVED = "discussion-post-approved"
     DISCUSSION_THREAD_LOCKED = "discussion-thread-locked"
     DISCUSSION_THREAD_UNLOCKED = "discussion-thread-unlocked"
+    NEWSLETTER_SENT = "newsletter-sent"
 
 
 class AuditEntry(db.Model):

@@ -29,6 +29,7 @@ from lms.enrolment.models import Enrolment
 from lms.extensions import db
 from lms.learning.models import LessonCompletion
 from lms.mail import bounce_of
+from lms.newsletters.services import personal_data as newsletter_data
 from lms.notifications.models import Notification, NotificationPreference
 from lms.quizzes.models import Quiz, QuizAttempt
 from lms.reports.models import ReportExport
@@ -208,6 +209,15 @@ FIELDS: dict[str, tuple] = {
             "title": _l("The announcement's title."),
             "body": _l("Its text (Markdown)."),
             "created_at": _l("When you posted it (UTC)."),
+        },
+    ),
+    "newsletter": (
+        _l("Your subscription to the knowledge hub's newsletter, if your address has one."),
+        {
+            "email": _l("The address the newsletter is sent to."),
+            "confirmed_at": _l("When the address was confirmed (UTC)."),
+            "languages": _l("The languages you chose."),
+            "themes": _l("The themes you chose (none: every theme)."),
         },
     ),
     "audit_entries": (
@@ -455,6 +465,7 @@ def personal_data(user: User) -> dict:
             .order_by(Announcement.created_at, Announcement.id)
         )
     ]
+    data["newsletter"] = [row] if (row := newsletter_data(user.email)) is not None else []
     data["audit_entries"] = [
         {
             "at": _when(e.at),

@@ -12,8 +12,8 @@ institution, profile role and dates, and every enrolment, completion, attempt an
 row. A certificate keeps its code, course and dates; verification then says it was issued and
 that the holder has withdrawn their personal data, without a name. Audit entries name people
 by number only and are not touched (they are append-only; the retention purge ends them).
-Notifications (their text names the person), notification settings and a bounce recorded for
-the address are deleted; announcements the person posted stay with their course, without an
+Notifications (their text names the person), notification settings, a bounce recorded for
+the address and a newsletter subscription of the address are deleted; announcements the person posted stay with their course, without an
 author.
 """
 
@@ -36,6 +36,7 @@ from lms.errors import DomainError
 from lms.extensions import db
 from lms.learning.models import CalendarFeed
 from lms.mail import MailBounce
+from lms.newsletters.services import erase_address
 from lms.notifications.models import Notification, NotificationPreference
 from lms.reports.models import ReportExport
 
@@ -105,6 +106,7 @@ def erase(person: User, *, actor: User | None) -> None:
     db.session.execute(delete(Notification).where(Notification.user_id == uid))
     db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == uid))
     db.session.execute(delete(MailBounce).where(MailBounce.address == address.lower()))
+    erase_address(address)  # a newsletter subscription of the same address, and pending requests
     db.session.execute(
         update(Announcement)
         .where(Announcement.author_id == uid)

@@ -22,6 +22,7 @@ from lms.certificates.services import current_certificate, revoke
 from lms.discussions import services as discussions
 from lms.enrolment.models import Enrolment
 from lms.mail import MailBounce, record_bounce
+from lms.newsletters.models import Subscriber, SubscriberChoice
 from lms.notifications import services as notifications
 from lms.notifications.models import Kind, Mode, Notification, NotificationPreference
 from lms.privacy import services as privacy
@@ -32,6 +33,7 @@ from lms.roles import Role
 from tests import factories
 from tests.authoring.helpers import build_draft
 from tests.certificates.conftest import complete_course
+from tests.hub.newsletter_helpers import subscribe_confirmed
 from tests.reports.test_views import populate, rows_of
 
 CONFIRMED = {"password": factories.DEFAULT_PASSWORD, "understood": "y"}
@@ -78,6 +80,8 @@ def holder(db):
     notifications.set_preference(user.id, Kind.REMINDER, Mode.WEEKLY)
     announcements.post(course, user, "Study group on Friday", "Aroha Ngata hosts it.")
     record_bounce(user.email, "550 5.1.1 mailbox unavailable")
+    # And she subscribed to the hub's newsletter with the same address.
+    subscribe_confirmed(user.email, ["en", "fr"], ["gender-equality"])
     db.session.commit()
     return user
 
@@ -174,9 +178,9 @@ def test_deleting_the_account_erases_name_email_and_free_text_and_keeps_the_stat
     assert db.session.execute(select(func.count()).select_from(SignInSession)).scalar_one() == 0
     reasons = db.session.execute(select(CertificateAction.reason)).scalars().all()
     assert all("Aroha" not in reason for reason in reasons)
-    # Notifications (they name her), settings and the bounce of her address go; her announcement
-    # stays with its course, without an author.
-    for model in (Notification, NotificationPreference, MailBounce):
+    # Notifications (they name her), settings, the bounce of her address and her newsletter
+    # subscription go; her announcement stays with its course, without an author.
+    for model in (Notification, NotificationPreference, MailBounce, Subscriber, SubscriberChoice):
         assert db.session.execute(select(func.count()).select_from(model)).scalar_one() == 0, model
     [announcement] = db.session.execute(select(Announcement)).scalars()
     assert announcement.author_id is None
