@@ -93,7 +93,7 @@ def _checked_body(body: str | None) -> tuple[str, str]:
         )
     try:
         # Images are dropped: a picture from another site would tell it who reads the course.
-        html = render_markdown(text, rewrite_image=lambda _source: None)
+        html = render_markdown(text, images=False)
     except MarkupTooComplex:
         html = None
     if html is None or len(html.encode()) > config["DISCUSSION_POST_MAX_HTML_BYTES"]:
