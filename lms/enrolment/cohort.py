@@ -101,6 +101,13 @@ def read_cohort_csv(data: bytes) -> tuple[list[CohortRow], list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return [], [_("The file is not UTF-8 text. Save it as “CSV UTF-8” and upload it again.")]
+    if "\x00" in text:  # the request check does not read uploaded files; PostgreSQL stores no NUL
+        return [], [
+            _(
+                "What you sent contains a character that cannot be stored (a NUL character or "
+                "text that is not valid UTF-8). Please remove it and try again."
+            )
+        ]
     problems: list[str] = []
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
