@@ -230,11 +230,22 @@ def reply(thread: Thread, author: User, body: str | None, *, moderator: bool) ->
     """Add a reply, or return the author's identical reply to the thread of moments ago (the same
     form sent twice makes one post). Raises ThreadLocked, DiscussionError (body refused, or a
     thread still held for review) or PostingTooFast. A published reply sends `reply_published`."""
-    if thread.locked:
-        raise ThreadLocked(_("This thread is locked: it takes no new replies."))
-    if thread.held:
-        raise DiscussionError(_("This thread is waiting for a trainer's review: it takes no replies yet."))
     text, html = _checked_body(body)
+    # Take the thread's row first (an UPDATE that changes nothing: a row lock on PostgreSQL, the
+    # write lock on SQLite) and read its state as it is now: a second identical reply sent at
+    # the same moment waits here, then finds the first and returns it, and a lock that a
+    # moderator committed meanwhile is seen. Reading, then inserting let both replies in.
+    locked, held = db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(locked=Thread.locked)
+        .returning(Thread.locked, Thread.held)
+        .execution_options(synchronize_session=False)
+    ).one()
+    if locked:
+        raise ThreadLocked(_("This thread is locked: it takes no new replies."))
+    if held:
+        raise DiscussionError(_("This thread is waiting for a trainer's review: it takes no replies yet."))
     repeated = _repeated(author, text, thread_id=thread.id, opening=False)
     if repeated is not None:
         return repeated

@@ -37,7 +37,9 @@ def test_a_removal_id_no_column_holds_is_not_found(db, editor, removal_id, numbe
 
 
 @pytest.mark.parametrize("role", [Role.TRAINER, Role.LEARNER])
-def test_someone_not_teaching_the_course_cannot_see_or_restore(db, client, login, make_user, removal_id, role):
+def test_someone_not_teaching_the_course_cannot_see_or_restore(
+    db, client, login, make_user, removal_id, role
+):
     login(make_user(role=role))
     assert client.get(f"{P}/removed").status_code in (403, 404)
     assert client.submit(f"{P}/removed/{removal_id}/restore").status_code in (403, 404)

@@ -3,6 +3,7 @@ titles, hostile search and page numbers, repeats and races. Each asserts the saf
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -313,3 +314,94 @@ def test_no_image_of_another_site_loads_from_a_post(client, login, learner, db, 
         and "tracker.example" not in post.body_html.split("</a>")[0].split("href")[0]
     )
     assert "<img" not in client.get(f"{BASE}/{thread_id}").get_data(as_text=True).split("<main", 1)[1]
+
+
+def _race(app, client, monkeypatch, name, requests):
+    """Send `requests` (path, data) at once from the signed-in client's session; each pauses
+    after `services.<name>` until all have reached it. Returns the status codes."""
+    import threading
+
+    from lms.discussions import services
+
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    token = client.csrf_token()
+    met = threading.Barrier(len(requests), timeout=3)
+    original = getattr(services, name)
+
+    def reached_then_wait(*args, **kwargs):
+        found = original(*args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            met.wait()
+        return found
+
+    monkeypatch.setattr(services, name, reached_then_wait)
+    statuses = []
+
+    def send(path, data):
+        other = app.test_client()
+        other.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        statuses.append(other.post(path, data={**data, "csrf_token": token}).status_code)
+
+    workers = [threading.Thread(target=send, args=request) for request in requests]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    return statuses
+
+
+def test_two_identical_replies_sent_at_the_same_moment_make_one_post(
+    app, client, login, learner, db, monkeypatch
+):
+    """Both pass the repeat check's place before either has inserted; the thread's row lock makes
+    the second wait and then find the first (before, a double click made two posts)."""
+    login(learner)
+    thread_id = start_thread(client)
+    request = (f"{BASE}/{thread_id}/replies", {"body": "Clicked twice"})
+    statuses = _race(app, client, monkeypatch, "_repeated", [request, request])
+    assert sorted(statuses) == [302, 302]
+    assert counts(db)[1] == 2
+
+
+def test_a_reply_racing_a_lock_is_refused_once_the_lock_is_committed(
+    app, client, login, learner, trainer, db, monkeypatch
+):
+    """The reply request loaded the thread unlocked; a moderator locks it and commits before the
+    reply is written: the reply is refused (409), not added to the locked thread."""
+    import threading
+
+    from lms.discussions import services
+
+    login(learner)
+    thread_id = start_thread(client)
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    token = client.csrf_token()
+    reached, locked = threading.Event(), threading.Event()
+    original = services._checked_body
+
+    def checked_then_wait(body):
+        found = original(body)
+        reached.set()
+        locked.wait(10)
+        return found
+
+    monkeypatch.setattr(services, "_checked_body", checked_then_wait)
+    statuses = []
+
+    def send():
+        other = app.test_client()
+        other.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        statuses.append(
+            other.post(f"{BASE}/{thread_id}/replies", data={"body": "late", "csrf_token": token}).status_code
+        )
+
+    worker = threading.Thread(target=send)
+    worker.start()
+    assert reached.wait(10)
+    db.session.rollback()
+    services.set_locked(db.session.get(Thread, thread_id), True)
+    db.session.commit()
+    locked.set()
+    worker.join(30)
+    assert statuses == [409]
+    assert counts(db)[1] == 1
