@@ -195,8 +195,9 @@ def notify(
     `email=False` records it without mail (the person was mailed otherwise). Flushes only."""
     kind = Kind(kind)
     with speaking(user.language):
-        subject_text = " ".join(_render(subject).split())[:300]
-        body = _render(text)
+        # No NUL (PostgreSQL stores none; one title with it would fail a whole batch of learners).
+        subject_text = " ".join(_render(subject).replace("\x00", "").split())[:300]
+        body = _render(text).replace("\x00", "")
     now = now or utcnow()
     inserted = db.session.execute(
         insert_unless_present(Notification)
