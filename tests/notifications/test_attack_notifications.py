@@ -185,3 +185,19 @@ def test_two_digest_runs_at_the_same_moment_send_one_digest(app, db, monkeypatch
     assert errors == []
     assert sorted(sent) == [0, 1]
     assert len(mailbox.messages(app)) == 1
+
+
+def test_the_notifications_page_escapes_what_a_notification_says(client, login, db):
+    me = factories.make_user()
+    with unit_of_work():
+        services.notify(
+            me,
+            Kind.ANNOUNCEMENT,
+            "announcement:x",
+            "<script>alert(1)</script>",
+            '<img src=x onerror="alert(1)">',
+        )
+    login(me)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
