@@ -192,6 +192,15 @@ def start_thread(
     if module_id is not None and module_id not in {module.id for module in course.modules}:
         raise DiscussionError(_("Choose one of the course's topics."), "topic")
     text, html = _checked_body(body)
+    # The thread does not exist yet, so the author's row is what two identical new threads sent at
+    # the same moment wait on (an UPDATE that changes nothing; User has no onupdate column): the
+    # second then finds the first. Only that person's own requests are serialised.
+    db.session.execute(
+        update(User)
+        .where(User.id == author.id)
+        .values(active=User.active)
+        .execution_options(synchronize_session=False)
+    )
     repeated = _repeated(author, text, course_id=course.id, opening=True)
     if repeated is not None and repeated.thread.title == title:
         return repeated.thread

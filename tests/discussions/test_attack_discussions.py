@@ -466,12 +466,6 @@ def test_hiding_the_opening_post_hides_the_threads_title_from_other_learners(
     assert "Abusive title" not in client.get(f"{BASE}/{thread_id}").get_data(as_text=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a new thread's repeat check reads, then inserts, with no row to lock first (the thread "
-    "does not exist yet): two identical new threads sent at the same moment make two; needs a lock "
-    "on the author or course row without touching their updated_at, or a unique key on a body digest",
-)
 def test_two_identical_new_threads_sent_at_the_same_moment_make_one(
     app, client, login, learner, db, monkeypatch
 ):
