@@ -88,6 +88,7 @@ def test_a_nul_byte_is_a_problem_and_writes_nothing(client, db, login, row):
     before = counts(db)
     response = upload(client, HEADER + row)
     assert response.status_code == 400
+    assert "Line 2: contains a NUL character, which no database can store" in response.get_data(as_text=True)
     assert counts(db) == before
 
 
