@@ -475,3 +475,18 @@ def test_two_identical_new_threads_sent_at_the_same_moment_make_one(
     statuses = _race(app, client, monkeypatch, "_repeated", [request, request])
     assert sorted(statuses) == [302, 302]
     assert counts(db)[0] == 1
+
+
+@pytest.mark.parametrize("page", ["-1", "abc", str(10**30)])
+def test_any_page_number_of_the_moderation_page_gives_a_page(client, login, trainer, page):
+    login(trainer)
+    assert client.get(f"{BASE}/moderation", query_string={"page": page}).status_code == 200
+
+
+@pytest.mark.parametrize("topic", ["<script>alert(1)</script>", "x" * 5000, "general\r\nX: 1"])
+def test_a_hostile_topic_parameter_lists_every_topic_and_is_not_echoed(client, login, learner, topic):
+    login(learner)
+    for url in (BASE, f"{BASE}/new"):
+        response = client.get(url, query_string={"topic": topic})
+        assert response.status_code == 200
+        assert "<script>alert(1)" not in response.get_data(as_text=True)
