@@ -275,6 +275,16 @@ def mark_answer(post: Post, user: User, *, moderator: bool) -> None:
     if post.opening or not post.published:
         raise DiscussionError(_("Only a visible reply can be the answer."))
     thread = post.thread
+    # The thread's row first: two marks at the same moment (two replies, or two tabs) then run one
+    # after the other, and the second clears the first's answer. Without it, on PostgreSQL the
+    # second's clearing UPDATE did not see the first's uncommitted answer: two answers.
+    db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(answered=Thread.answered)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(post)
     unmark = post.is_answer
     db.session.execute(
         update(Post).where(Post.thread_id == thread.id, Post.is_answer.is_(True)).values(is_answer=False)

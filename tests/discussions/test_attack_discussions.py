@@ -490,3 +490,50 @@ def test_a_hostile_topic_parameter_lists_every_topic_and_is_not_echoed(client, l
         response = client.get(url, query_string={"topic": topic})
         assert response.status_code == 200
         assert "<script>alert(1)" not in response.get_data(as_text=True)
+
+
+def test_two_answers_marked_at_the_same_moment_leave_one_answer(
+    app, client, login, learner, classmate, switch_to, db, monkeypatch
+):
+    """Both requests have loaded their reply before either marks it; the thread's row lock makes
+    the second clear the first's answer (before, on PostgreSQL, both stayed answers)."""
+    import threading
+
+    from lms.discussions import queries
+
+    login(learner)
+    thread_id = start_thread(client)
+    switch_to(classmate)
+    first, second = reply_to(client, thread_id, "Answer one"), reply_to(client, thread_id, "Answer two")
+    switch_to(learner)
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    token = client.csrf_token()
+    met = threading.Barrier(2, timeout=3)
+    original = queries.post_in_course
+
+    def loaded_then_wait(*args, **kwargs):
+        found = original(*args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            met.wait()
+        return found
+
+    monkeypatch.setattr(queries, "post_in_course", loaded_then_wait)
+    statuses = []
+
+    def mark(post_id):
+        other = app.test_client()
+        other.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        statuses.append(other.post(f"{BASE}/posts/{post_id}/answer", data={"csrf_token": token}).status_code)
+
+    workers = [threading.Thread(target=mark, args=(post_id,)) for post_id in (first, second)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    assert statuses == [302, 302]
+    db.session.rollback()
+    answers = db.session.execute(
+        select(Post.id).where(Post.thread_id == thread_id, Post.is_answer.is_(True))
+    ).all()
+    assert len(answers) == 1
+    assert db.session.get(Thread, thread_id).answered is True
