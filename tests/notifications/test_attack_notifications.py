@@ -201,3 +201,70 @@ def test_the_notifications_page_escapes_what_a_notification_says(client, login, 
     page = client.get("/notifications").get_data(as_text=True)
     assert "<script>alert(1)" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def _announcement_world(db):
+    course = factories.make_course("open", modules=1, lessons=1, quiz=False, title="Online Teaching")
+    trainer = factories.make_user(role=Role.TRAINER)
+    db.session.add(CourseTrainer(course_id=course.id, user_id=trainer.id))
+    learners = [factories.make_user() for _ in range(2)]
+    for learner in learners:
+        factories.enrol(learner, course)
+    db.session.commit()
+    return trainer, learners
+
+
+def _announcements(db) -> int:
+    db.session.rollback()
+    return db.session.execute(select(func.count()).select_from(Announcement)).scalar_one()
+
+
+def test_an_announcement_sent_twice_tells_each_learner_once(app, client, login, db):
+    trainer, learners = _announcement_world(db)
+    login(trainer)
+    mailbox.clear(app)
+    form = {"title": "Live session", "body": "Friday at ten."}
+    assert client.submit("/teaching/open/announcements", form).status_code == 302
+    assert client.submit("/teaching/open/announcements", form).status_code == 302
+    assert _announcements(db) == 1
+    assert sorted(m["To"] for m in mailbox.messages(app)) == sorted(u.email for u in learners)
+    # A different text is a new announcement.
+    assert (
+        client.submit("/teaching/open/announcements", {**form, "body": "Friday at eleven."}).status_code
+        == 302
+    )
+    assert _announcements(db) == 2
+
+
+def test_an_announcement_sent_twice_at_the_same_moment_is_posted_once(app, client, login, db, monkeypatch):
+    from lms.announcements import services as announcements
+
+    trainer, learners = _announcement_world(db)
+    login(trainer)
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    token = client.csrf_token()
+    met = threading.Barrier(2, timeout=3)
+    original = announcements.render_markdown
+
+    def rendered_then_wait(text, *args, **kwargs):
+        html = original(text, *args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            met.wait()
+        return html
+
+    monkeypatch.setattr(announcements, "render_markdown", rendered_then_wait)
+    statuses = []
+
+    def send():
+        other = app.test_client()
+        other.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        data = {"title": "Live session", "body": "Friday at ten.", "csrf_token": token}
+        statuses.append(other.post("/teaching/open/announcements", data=data).status_code)
+
+    workers = [threading.Thread(target=send) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    assert statuses == [302, 302]
+    assert _announcements(db) == 1
