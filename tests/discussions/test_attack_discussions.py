@@ -537,3 +537,18 @@ def test_two_answers_marked_at_the_same_moment_leave_one_answer(
     ).all()
     assert len(answers) == 1
     assert db.session.get(Thread, thread_id).answered is True
+
+
+def test_a_long_posts_plain_excerpt_stays_escaped(client, login, learner, trainer, switch_to, db):
+    """The excerpt is the post's text with the HTML taken off and entities decoded: written
+    `&lt;script&gt;` becomes `<script>` there, which every page must escape."""
+    login(learner)
+    body = "&lt;script&gt;alert(1)&lt;/script&gt; " + "word " * 3000
+    thread_id = start_thread(client, title="Long", body=body)
+    db.session.rollback()
+    post = db.session.execute(select(Post).where(Post.thread_id == thread_id)).scalar_one()
+    assert post.excerpt and "<script>" in post.excerpt
+    for who, url in ((learner, f"{BASE}/{thread_id}"), (trainer, f"{BASE}/posts/{post.id}/hide")):
+        switch_to(who)
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert(1)" not in page
