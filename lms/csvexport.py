@@ -1,6 +1,6 @@
 """CSV downloads that open correctly in spreadsheet programs and cannot smuggle formulas.
 
-A cell beginning with =, +, -, @, tab or carriage return is prefixed with an apostrophe so a
+A cell beginning with =, +, -, @, tab, carriage return or line feed is prefixed with an apostrophe so a
 spreadsheet shows it as text instead of running it (CSV/formula injection). Files start with a
 UTF-8 byte-order mark so that Excel reads names in any script correctly.
 """
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from flask import Response, stream_with_context
 
-DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 BOM = "\ufeff"
 
 

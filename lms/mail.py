@@ -121,7 +121,10 @@ def compose(
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
-    message["Subject"] = subject
+    # A subject is one line whatever a course or thread title held: CR, LF (and the other line
+    # breaks str.split knows) would make the email package refuse the header, the task fail and
+    # the mail never leave; NUL is dropped.
+    message["Subject"] = " ".join(subject.replace("\x00", "").split())
     message["Date"] = date
     message["Message-ID"] = message_id
     for name, value in (headers or {}).items():

@@ -5,13 +5,16 @@ key is the announcement)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 
 from lms import queue
 from lms.accounts.models import User
 from lms.announcements.models import Announcement
+from lms.columns import utcnow
 from lms.content.markup import MarkupTooComplex, render_markdown
 from lms.courses.models import Course
 from lms.enrolment.models import Enrolment, EnrolmentStatus
@@ -26,6 +29,7 @@ MAX_TITLE = 200
 MAX_BODY = 20_000
 BATCH = 200  # learners notified per unit of work
 SHOWN_ON_COURSE_PAGE = 3
+REPEAT_WINDOW = timedelta(minutes=2)  # an identical announcement sent again within it is the same one
 
 
 class AnnouncementError(DomainError):
@@ -45,6 +49,29 @@ def post(course: Course, author: User, title: str, body: str) -> Announcement:
         html = render_markdown(body)
     except MarkupTooComplex as error:
         raise AnnouncementError(error.limit.message(), "body") from None
+    # The same form sent twice (a double click, a resent POST) must not tell every learner twice:
+    # the author's row is taken first (concurrent sends wait here), then an identical announcement
+    # of the last REPEAT_WINDOW is returned instead of a new one.
+    db.session.execute(
+        update(User)
+        .where(User.id == author.id)
+        .values(active=User.active)
+        .execution_options(synchronize_session=False)
+    )
+    repeated = db.session.execute(
+        select(Announcement)
+        .where(
+            Announcement.course_id == course.id,
+            Announcement.author_id == author.id,
+            Announcement.title == title,
+            Announcement.body == body,
+            Announcement.created_at > utcnow() - REPEAT_WINDOW,
+        )
+        .order_by(Announcement.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if repeated is not None:
+        return repeated
     announcement = Announcement(
         course_id=course.id, author_id=author.id, title=title, body=body, body_html=html
     )

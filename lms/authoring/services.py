@@ -68,7 +68,9 @@ def unique_slug(base: str, taken: set[str]) -> str:
 
 
 def checked_title(title: str | None, field: str = "title") -> str:
-    title = (title or "").strip()
+    """The title on one line: a title is shown in headings, mail subjects and calendar events,
+    where a line break (a pasted title) has no place; runs of spaces become one."""
+    title = " ".join((title or "").split())
     if not title:
         raise AuthoringError(_("A title is required."), field)
     if len(title) > MAX_TITLE:
@@ -112,12 +114,18 @@ def checked_course_dates(starts_on: date | None, ends_on: date | None, enrol_fro
         raise AuthoringError(_("Enrolment cannot close before it opens."), "enrol_until")
 
 
+def _has_control_characters(text: str) -> bool:
+    """C0 and C1 controls (NEL, CSI...) and the Unicode line and paragraph separators: nothing a
+    learner can type, and line breaks in a one-line value."""
+    return any(unicodedata.category(ch) in {"Cc", "Zl", "Zp"} for ch in text)
+
+
 def checked_enrolment_key(key: str | None) -> str | None:
     """The key as learners will type it (enrolment compares it stripped), or None for no key."""
     key = (key or "").strip()
     if len(key) > 100:
         raise AuthoringError(_("The enrolment key can be at most %(n)s characters.", n=100), "enrolment_key")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
+    if _has_control_characters(key):
         raise AuthoringError(_("The enrolment key cannot hold control characters."), "enrolment_key")
     return key or None
 
@@ -147,7 +155,7 @@ def set_course_image(draft: DraftCourse, data: bytes | None, alt: str | None, re
         mark_changed(draft)
         db.session.flush()
         return
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in alt) or len(alt) > 300:
+    if _has_control_characters(alt) or len(alt) > 300:
         raise AuthoringError(
             _("The description must be one line of at most %(n)s characters.", n=300), "image_alt"
         )

@@ -112,39 +112,50 @@ def _add_link_rel(attrs: dict, new: bool = False) -> dict:
 # Links get their rel (and bare URLs become links) in the same pass as cleaning. A separate
 # bleach Linker pass with skip_tags escaped entities inside <pre>/<code> a second time, so code
 # samples showed "&lt;" and sanitising was not idempotent.
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_keep_attribute,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_add_link_rel], skip_tags={"pre", "code"}, parse_email=False)],
-)
+def _make_cleaner(tags: frozenset[str]) -> bleach.Cleaner:
+    cleaner = bleach.Cleaner(
+        tags=tags,
+        attributes=_keep_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[
+            partial(LinkifyFilter, callbacks=[_add_link_rel], skip_tags={"pre", "code"}, parse_email=False)
+        ],
+    )
+    # Always double quotes: with html5lib's "best" quote character, a value holding `"` was
+    # written in single quotes, which bleach's serializer does not recognise, so `&#x29;` in it
+    # became `&amp;#x29;` (a different value) and one more `&amp;` on every pass.
+    cleaner.serializer.use_best_quote_char = False
+    return cleaner
 
 
-# Always double quotes: with html5lib's "best" quote character, a value holding `"` was written
-# in single quotes, which bleach's serializer does not recognise, so `&#x29;` in it became
-# `&amp;#x29;` (a different value) and one more `&amp;` on every pass.
-_cleaner.serializer.use_best_quote_char = False
+_cleaner = _make_cleaner(ALLOWED_TAGS)
+# For text whose images must never load (discussion posts): the sanitiser itself drops every
+# <img>, however it was written. Rewriting `src="..."` before sanitising missed raw HTML with
+# single quotes, no quotes or an upper-case SRC, which the sanitiser then kept.
+_cleaner_without_images = _make_cleaner(ALLOWED_TAGS - {"img"})
 
 
-def sanitise_html(text: str) -> str:
-    """Reduce any HTML to the allow-list above. Idempotent."""
-    return _cleaner.clean(text)
+def sanitise_html(text: str, *, images: bool = True) -> str:
+    """Reduce any HTML to the allow-list above (without <img> when `images` is False). Idempotent."""
+    return (_cleaner if images else _cleaner_without_images).clean(text)
 
 
-def render_markdown(text: str, rewrite_image: Callable[[str], str | None] | None = None) -> str:
+def render_markdown(
+    text: str, rewrite_image: Callable[[str], str | None] | None = None, *, images: bool = True
+) -> str:
     """Markdown (tables, fenced code, footnotes, heading anchors) to sanitised HTML.
 
     `rewrite_image` maps an image path written in the lesson to the URL it is served from
     (or None to drop the image); the importer and the authoring editor pass their own.
-    Raises MarkupTooComplex when the text goes over a limit of lms.content.budget, before the
-    work it would cost is done.
+    `images=False` drops every image, Markdown or raw HTML. Raises MarkupTooComplex when the
+    text goes over a limit of lms.content.budget, before the work it would cost is done.
     """
     html = _convert(text)
     if rewrite_image is not None:
         html = _rewrite_images(html, rewrite_image)
-    return sanitise_html(html)
+    return sanitise_html(html, images=images)
 
 
 def check_markdown(text: str) -> MarkupLimit | None:

@@ -93,7 +93,7 @@ def _checked_body(body: str | None) -> tuple[str, str]:
         )
     try:
         # Images are dropped: a picture from another site would tell it who reads the course.
-        html = render_markdown(text, rewrite_image=lambda _source: None)
+        html = render_markdown(text, images=False)
     except MarkupTooComplex:
         html = None
     if html is None or len(html.encode()) > config["DISCUSSION_POST_MAX_HTML_BYTES"]:
@@ -192,6 +192,15 @@ def start_thread(
     if module_id is not None and module_id not in {module.id for module in course.modules}:
         raise DiscussionError(_("Choose one of the course's topics."), "topic")
     text, html = _checked_body(body)
+    # The thread does not exist yet, so the author's row is what two identical new threads sent at
+    # the same moment wait on (an UPDATE that changes nothing; User has no onupdate column): the
+    # second then finds the first. Only that person's own requests are serialised.
+    db.session.execute(
+        update(User)
+        .where(User.id == author.id)
+        .values(active=User.active)
+        .execution_options(synchronize_session=False)
+    )
     repeated = _repeated(author, text, course_id=course.id, opening=True)
     if repeated is not None and repeated.thread.title == title:
         return repeated.thread
@@ -230,11 +239,22 @@ def reply(thread: Thread, author: User, body: str | None, *, moderator: bool) ->
     """Add a reply, or return the author's identical reply to the thread of moments ago (the same
     form sent twice makes one post). Raises ThreadLocked, DiscussionError (body refused, or a
     thread still held for review) or PostingTooFast. A published reply sends `reply_published`."""
-    if thread.locked:
-        raise ThreadLocked(_("This thread is locked: it takes no new replies."))
-    if thread.held:
-        raise DiscussionError(_("This thread is waiting for a trainer's review: it takes no replies yet."))
     text, html = _checked_body(body)
+    # Take the thread's row first (an UPDATE that changes nothing: a row lock on PostgreSQL, the
+    # write lock on SQLite) and read its state as it is now: a second identical reply sent at
+    # the same moment waits here, then finds the first and returns it, and a lock that a
+    # moderator committed meanwhile is seen. Reading, then inserting let both replies in.
+    locked, held = db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(locked=Thread.locked)
+        .returning(Thread.locked, Thread.held)
+        .execution_options(synchronize_session=False)
+    ).one()
+    if locked:
+        raise ThreadLocked(_("This thread is locked: it takes no new replies."))
+    if held:
+        raise DiscussionError(_("This thread is waiting for a trainer's review: it takes no replies yet."))
     repeated = _repeated(author, text, thread_id=thread.id, opening=False)
     if repeated is not None:
         return repeated
@@ -255,6 +275,16 @@ def mark_answer(post: Post, user: User, *, moderator: bool) -> None:
     if post.opening or not post.published:
         raise DiscussionError(_("Only a visible reply can be the answer."))
     thread = post.thread
+    # The thread's row first: two marks at the same moment (two replies, or two tabs) then run one
+    # after the other, and the second clears the first's answer. Without it, on PostgreSQL the
+    # second's clearing UPDATE did not see the first's uncommitted answer: two answers.
+    db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(answered=Thread.answered)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(post)
     unmark = post.is_answer
     db.session.execute(
         update(Post).where(Post.thread_id == thread.id, Post.is_answer.is_(True)).values(is_answer=False)

@@ -133,6 +133,10 @@ def read_cohort_csv(data: bytes) -> tuple[list[CohortRow], list[str]]:
         if not any(values.values()):
             continue
         row_problems = []
+        # The request check (lms/inputs.py) does not read uploaded files; PostgreSQL stores no NUL
+        # (the institution, which nothing else checks, made the import job fail after the upload).
+        if any("\x00" in value for value in values.values()):
+            row_problems.append(_("contains a NUL character, which no database can store"))
         try:
             email = accounts.normalise_email(values["email"])
         except accounts.AccountError as error:

@@ -100,7 +100,8 @@ def unsubscribe_token(user_id: int, kind: str) -> str:
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
-    """The person and kind (a Kind value or DIGEST) of a token, or None if forged or unknown."""
+    """The person and kind (a Kind value or DIGEST) of a token, or None if forged, unknown or
+    of an erased account."""
     try:
         user_id, kind = _serializer().loads(token)
     except (BadSignature, ValueError, TypeError):
@@ -108,7 +109,9 @@ def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
     if not isinstance(user_id, int) or kind not in {*Kind, DIGEST}:
         return None
     user = db.session.get(User, user_id)
-    return (user, kind) if user is not None else None
+    # An erased account's old links are dead: unsubscribing would write a preference row again
+    # for a person whose data was removed (and nothing is mailed to them anyway).
+    return (user, kind) if user is not None and not user.withdrawn else None
 
 
 def unsubscribe(user: User, kind: str) -> None:
@@ -194,8 +197,9 @@ def notify(
     subject and text when they are course text, for the notifications page. Flushes only."""
     kind = Kind(kind)
     with speaking(user.language):
-        subject_text = " ".join(_render(subject).split())[:300]
-        body = _render(text)
+        # No NUL (PostgreSQL stores none; one title with it would fail a whole batch of learners).
+        subject_text = " ".join(_render(subject).replace("\x00", "").split())[:300]
+        body = _render(text).replace("\x00", "")
     now = now or utcnow()
     inserted = db.session.execute(
         insert_unless_present(Notification)
@@ -281,20 +285,36 @@ def send_digest(user: User, now: datetime | None = None) -> int:
     weekly = [kind for kind, mode in preferences(user.id).items() if mode is Mode.WEEKLY]
     if not weekly or mail_stopped(user):
         return 0
-    waiting = list(
+    stamp = now or utcnow()
+    # Claim the waiting notifications before mailing them: a second run at the same moment (beat
+    # twice, a retried task) waits on the claimed rows' locks, then finds none left to claim and
+    # sends nothing. Reading them first, then stamping, let both runs mail the same digest.
+    claimed = (
         db.session.execute(
-            select(Notification)
+            update(Notification)
             .where(
                 Notification.user_id == user.id,
                 Notification.kind.in_(weekly),
                 Notification.emailed_at.is_(None),
                 Notification.digested_at.is_(None),
             )
+            .values(digested_at=stamp)
+            .returning(Notification.id)
+            .execution_options(synchronize_session=False)
+        )
+        .scalars()
+        .all()
+    )
+    if not claimed:
+        return 0
+    waiting = list(
+        db.session.execute(
+            select(Notification)
+            .where(Notification.id.in_(claimed))
             .order_by(Notification.created_at, Notification.id)
+            .execution_options(populate_existing=True)
         ).scalars()
     )
-    if not waiting:
-        return 0
     with speaking(user.language):
         lines = [_("Hello %(name)s,", name=user.full_name), ""]
         for notification in waiting[:DIGEST_ITEMS]:
@@ -306,10 +326,6 @@ def send_digest(user: User, now: datetime | None = None) -> int:
         lines += ["", _("All your notifications:"), absolute_url("notifications.index")]
         subject = _("Your weekly digest: %(count)d notifications", count=len(waiting))
         _mail(user, DIGEST, subject, "\n".join(lines))
-    stamp = now or utcnow()
-    for notification in waiting:
-        notification.digested_at = stamp
-    db.session.flush()
     return len(waiting)
 
 
