@@ -41,6 +41,9 @@ class Thread(db.Model):
     answered: Mapped[bool] = mapped_column(default=False)
     # The opening post is held: only its author and moderators see the thread.
     held: Mapped[bool] = mapped_column(default=False)
+    # The opening post is hidden by a moderator: its title goes with it, for all but the
+    # moderators and the author (an abusive title is no better than an abusive post).
+    title_hidden: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_post_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -57,7 +57,11 @@ def threads(
         in_posts = exists().where(
             Post.thread_id == Thread.id, searchable, Post.body.ilike(pattern, escape="\\")
         )
-        query = query.where(or_(Thread.title.ilike(pattern, escape="\\"), in_posts))
+        # A title hidden with its opening post is searchable only by those who may still see it.
+        title_seen = (
+            true() if moderator else or_(Thread.title_hidden.is_(False), Thread.author_id == viewer_id)
+        )
+        query = query.where(or_(and_(title_seen, Thread.title.ilike(pattern, escape="\\")), in_posts))
     return query
 
 

@@ -338,6 +338,8 @@ def hide(post: Post, moderator: User, reason: str | None) -> None:
     now = utcnow()
     was_answer = post.is_answer
     post.hide(moderator.id, reason, now)
+    if post.opening:
+        post.thread.title_hidden = True
     if was_answer:
         post.thread.answered = False
     _resolve_reports(post, moderator, now)
@@ -350,7 +352,7 @@ def restore(post: Post, moderator: User) -> None:
         raise DiscussionError(_("This post is not hidden."))
     post.restore(moderator.id, utcnow())
     if post.opening:
-        post.thread.held = False
+        post.thread.held = post.thread.title_hidden = False
     _record(audit.Action.DISCUSSION_POST_RESTORED, post.thread, post)
     db.session.flush()
 

@@ -30,6 +30,7 @@ def upgrade():
         sa.Column("locked", sa.Boolean(), nullable=False),
         sa.Column("answered", sa.Boolean(), nullable=False),
         sa.Column("held", sa.Boolean(), nullable=False),
+        sa.Column("title_hidden", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("last_post_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["author_id"], ["user.id"], name=op.f("fk_discussion_thread_author_id_user")),
