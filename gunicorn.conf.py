@@ -21,7 +21,7 @@ preload_app = True
 max_requests = 2000
 max_requests_jitter = 200
 # The access log names the path without its query string (filters, tokens) and no referrer.
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # set empty: no access log (benchmarks)
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 # Only a proxy on this machine may tell gunicorn the scheme (the app trusts X-Forwarded-* only

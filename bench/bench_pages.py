@@ -81,9 +81,13 @@ def wait_for(port: int, process: subprocess.Popen) -> None:
 def gunicorn(target: str, port: int, env: dict, workers: int) -> subprocess.Popen:
     """`--preload`: the application is built once, before the workers fork (it opens no
     database connection while it is built), so they share its memory and start at once."""
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--preload"]
+    # The application runs with the production settings (gunicorn.conf.py: preload, the workers'
+    # own connections after the fork) without its access log; the hello with none of them.
+    config = "gunicorn.conf.py" if target.startswith("wsgi") else os.devnull
+    command = [sys.executable, "-m", "gunicorn", "-c", config, "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    command += ["--preload"]
     command += ["--log-level", "warning", "--no-control-socket", "--graceful-timeout", "5", target]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    process = subprocess.Popen(command, cwd=ROOT, env={**env, "GUNICORN_ACCESS_LOG": ""})
     wait_for(port, process)
     path = "/healthz" if target.startswith("wsgi") else "/"
     for _ in range(workers * 3):  # every worker has answered once
@@ -367,7 +371,9 @@ def run_database(name: str, url: str, ports: Ports) -> dict:
             "rounds": rounds,
             "seeded": seeded,
         }
-        parts = setting("BENCH_PARTS", "pages,locust").split(",")
+        parts = setting("BENCH_PARTS", "work,pages,locust").split(",")
+        if "work" in parts:
+            results["work"] = measure_work(url, instance, facts)
         if "pages" in parts:
             results.update(measure_pages(env, facts, ports, seconds, rounds, workers))
         if "locust" in parts:
@@ -384,18 +390,123 @@ def run_database(name: str, url: str, ports: Ports) -> dict:
     return results
 
 
+STUDY_PAGES = {
+    "signed-in /healthz (the floor)": "/healthz",
+    "lesson (5-lesson course)": "/courses/small/lessons/{small_lesson}",
+    "lesson (500-lesson course)": "/courses/large/lessons/{large_lesson}",
+    "course page": "/courses/small",
+    "quiz": "/courses/small/quizzes/m1",
+    "My learning": "/learning",
+    "catalogue": "/courses",
+    "verify": "/verify/{verify}",
+}
+
+
+def study_pages(facts: dict) -> dict[str, str]:
+    values = {
+        "small_lesson": facts["small_lessons"][2],
+        "large_lesson": facts["large_lesson"],
+        "verify": facts["verify"],
+    }
+    return {label: path.format(**values) for label, path in STUDY_PAGES.items()}
+
+
+def measure_work(url: str, instance: Path, facts: dict, requests: int = 200) -> dict:
+    """What each page costs in the process, as counts that a loaded machine does not change:
+    SQL statements and Python function calls per request (cProfile), against the bare "hello"
+    in the same process; plus in-process milliseconds (noisy), and where a course outline comes
+    from: the per-process LRU, Redis (pickled, as Flask-Caching would keep it) or the database."""
+    import cProfile
+    import pickle
+    import pstats
+
+    from sqlalchemy import event
+
+    from bench.hello import app as hello_app
+    from lms import create_app
+    from lms.courses import outline as outlines
+    from lms.courses.queries import course_by_slug
+    from lms.extensions import db
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret", "RATELIMIT_ENABLED": False,
+         "BASE_URL": "http://localhost"},
+        instance_path=str(instance),
+    )  # fmt: skip
+    app.logger.setLevel("ERROR")
+    client = app.test_client()
+    agent = {"User-Agent": BROWSER["User-Agent"]}  # a session is bound to its browser
+    page = client.get("/login", headers=agent).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
+    form = {"csrf_token": token, "email": "bench@example.org", "password": PASSWORD}
+    signed = client.post("/login", data=form, headers=agent)
+    assert signed.status_code == 302, (signed.status_code, signed.headers)
+
+    def cost(test_client, path: str) -> tuple[int, float, float]:
+        """(SQL statements, function calls, milliseconds) per request, warm."""
+        for _ in range(5):
+            response = test_client.get(path, headers=BROWSER)
+            assert response.status_code == 200, (path, response.status_code, response.headers.get("Location"))
+        statements = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: statements.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        test_client.get(path, headers=BROWSER)
+        event.remove(engine, "before_cursor_execute", listener)
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(20):
+            test_client.get(path, headers=BROWSER)
+        profile.disable()
+        calls = pstats.Stats(profile).total_calls / 20
+        started = time.perf_counter()
+        for _ in range(requests):
+            test_client.get(path, headers=BROWSER)
+        return len(statements), calls, (time.perf_counter() - started) / requests * 1000
+
+    hello = hello_app.test_client()
+    _, hello_calls, hello_ms = cost(hello, "/")
+    pages = {label: cost(client, path) for label, path in study_pages(facts).items()}
+
+    sources: dict[str, float] = {}
+    with app.app_context():
+        course = course_by_slug("large")
+        outlines.outline_of(course)
+        started = time.perf_counter()
+        for _ in range(1000):
+            outlines.outline_of(course)
+        sources["per-process LRU (as now)"] = (time.perf_counter() - started) / 1000 * 1e6
+        blob = pickle.dumps(outlines.outline_of(course))
+        try:
+            import redis
+
+            connection = redis.Redis.from_url(setting("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"))
+            key = f"bench-outline-{os.getpid()}"
+            connection.set(key, blob, ex=60)
+            started = time.perf_counter()
+            for _ in range(200):
+                pickle.loads(connection.get(key))  # noqa: S301 (the bytes this loop stored)
+            sources["Redis GET + unpickle (Flask-Caching's RedisCache)"] = (
+                (time.perf_counter() - started) / 200 * 1e6
+            )
+            connection.delete(key)
+        except Exception as error:  # noqa: BLE001 (no Redis here: say so in the table)
+            sources[f"Redis: not measured ({type(error).__name__})"] = float("nan")
+        started = time.perf_counter()
+        for _ in range(20):
+            outlines._load.__wrapped__(course.id, course.slug, course.updated_at)
+        sources["rebuilt from the database (one query of tuples)"] = (
+            (time.perf_counter() - started) / 20 * 1e6
+        )
+        db.session.remove()
+        db.engine.dispose()
+    return {"hello": (hello_calls, hello_ms), "pages": pages, "outline": sources, "outline_bytes": len(blob)}
+
+
 def measure_pages(env: dict, facts: dict, ports: Ports, seconds: float, rounds: int, workers: int) -> dict:
     results: dict = {}
-    pages = {
-        "signed-in /healthz (the floor)": "/healthz",
-        "lesson (5-lesson course)": f"/courses/small/lessons/{facts['small_lessons'][2]}",
-        "lesson (500-lesson course)": f"/courses/large/lessons/{facts['large_lesson']}",
-        "course page": "/courses/small",
-        "quiz": "/courses/small/quizzes/m1",
-        "My learning": "/learning",
-        "catalogue": "/courses",
-        "verify": f"/verify/{facts['verify']}",
-    }
+    pages = study_pages(facts)
     hello_port, lms_port = ports.take(), ports.take()
     hello = gunicorn("bench.hello:app", hello_port, env, workers)
     lms = gunicorn("wsgi:app", lms_port, env, workers)
@@ -435,11 +546,50 @@ def measure_pages(env: dict, facts: dict, ports: Ports, seconds: float, rounds: 
 
 
 def print_results(all_results: list[dict]) -> None:
+    if all("work" in r for r in all_results):
+        print_work(all_results)
     if all("rates" in r for r in all_results):
         print_pages(all_results)
     for r in all_results:
         if "locust" in r:
             print_locust(r)
+
+
+def print_work(all_results: list[dict]) -> None:
+    names = " / ".join(r["name"] for r in all_results)
+    print(
+        "In the process (Flask's test client, warm, signed in, asking for compression): SQL statements and "
+        "Python function calls per request, which a loaded machine does not change, against the bare hello's; "
+        f"milliseconds are the machine's of the moment ({names})\n"
+    )
+    print(
+        f"| page | SQL statements ({names}) | goal | function calls | hello's calls / page's | ms ({names}) |"
+    )
+    print("| --- | ---: | --- | ---: | ---: | ---: |")
+    first = all_results[0]
+    hello_calls = first["work"]["hello"][0]
+    print(
+        f"| bare Flask hello | 0 | | {hello_calls:,.0f} | 1.00 | "
+        + " / ".join(f"{r['work']['hello'][1]:.2f}" for r in all_results)
+        + " |"
+    )
+    for label in first["work"]["pages"]:
+        counts = [r["work"]["pages"][label][0] for r in all_results]
+        calls = first["work"]["pages"][label][1]
+        floor = label.startswith("signed-in")
+        goal = "" if floor else ("<= 6 ✓" if max(counts) <= 6 else "<= 6 ✗")
+        print(
+            f"| {label} | {' / '.join(str(c) for c in counts)} | {goal} | {calls:,.0f} | {hello_calls / calls:.3f} | "
+            + " / ".join(f"{r['work']['pages'][label][2]:.2f}" for r in all_results)
+            + " |"
+        )
+    print(f"\nA 500-lesson course's outline ({first['work']['outline_bytes']:,} bytes pickled), per read:\n")
+    print(f"| source | µs ({names}) |")
+    print("| --- | ---: |")
+    for source in first["work"]["outline"]:
+        values = [r["work"]["outline"].get(source, float("nan")) for r in all_results]
+        print(f"| {source} | " + " / ".join(f"{v:,.1f}" for v in values) + " |")
+    print()
 
 
 def print_pages(all_results: list[dict]) -> None:

@@ -65,6 +65,12 @@ def defaults(instance_path: Path) -> dict:
         "REGISTER_RATE_LIMIT": "10 per minute;50 per hour",
         "PASSWORD_RESET_MAX_AGE": 3600,
         "EMAIL_CONFIRMATION_MAX_AGE": 3 * 24 * 60 * 60,
+        # Days a cohort invitation's set-password link lasts (a reset link lasts an hour).
+        "INVITATION_MAX_AGE": 7,
+        # Reminders (lms.notifications): a learner idle this many days in a course that is
+        # running, or with a module due within this many days, is reminded (once a week at most).
+        "REMINDER_INACTIVE_DAYS": 14,
+        "REMINDER_DUE_DAYS": 3,
         "SESSION_IDLE_TIMEOUT": 8 * 60 * 60,
         "HTTPS": False,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -107,6 +113,8 @@ def defaults(instance_path: Path) -> dict:
         "CELERY_VISIBILITY_TIMEOUT": 6 * 60 * 60,
         "CELERY_BEAT_SCHEDULE": {
             "expire-exports": {"task": "lms.jobs.expire", "schedule": 60 * 60},
+            "send-reminders": {"task": "lms.notifications.remind", "schedule": 24 * 60 * 60},
+            "send-digests": {"task": "lms.notifications.digest", "schedule": 7 * 24 * 60 * 60},
         },
         "EXPORTS_DIR": str(instance_path / "exports"),
         "EXPORT_RETENTION_DAYS": 7,

@@ -17,6 +17,11 @@ def _names(locale: str) -> dict[str, str]:
     return {country.alpha_2: translation.gettext(country.name) for country in pycountry.countries}
 
 
+def names_in(locale: str) -> dict[str, str]:
+    """Every country's name in `locale`, by alpha-2 code (what a cohort file may write)."""
+    return dict(_names(locale))
+
+
 def _locale() -> str:
     return str(get_locale() or "en")
 

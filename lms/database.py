@@ -9,7 +9,8 @@ failed connection is discarded by SQLAlchemy's pool, which invalidates every con
 before a disconnect. A pooled connection left unused for `DATABASE_PING_IDLE` seconds (one by default) is tested
 with a round trip before it is handed out (a dead one is replaced), so a worker that was idle
 during a restart does not meet a dead connection; a busy one reuses its connection without the
-round trip that `pool_pre_ping` would add to every request.
+round trip that `pool_pre_ping` would add to every request. A page view (GET, HEAD) that still
+meets a dead connection is run once more on a new one (lms.unit_of_work); a form gets the 503.
 """
 
 from __future__ import annotations

@@ -6,9 +6,13 @@ browser's Accept-Language, then the default. Right-to-left languages flip the pa
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from markupsafe import Markup
 
 from lms.countries import country_name
@@ -23,6 +27,31 @@ FORMAT_LOCALES = {"pt": "pt_PT"}
 
 def select_locale() -> str:
     return FORMAT_LOCALES.get(_interface_language(), _interface_language())
+
+
+def interface_language() -> str:
+    """The language this request is shown in (`pt`, not `pt_PT`); the default outside requests."""
+    return _interface_language()
+
+
+def chosen_language() -> str | None:
+    """The language this visitor chose with the language form, if any (not the browser's guess)."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE) if has_request_context() else None
+    return chosen if chosen in current_app.config["LANGUAGES"] else None
+
+
+def offered_language(code: str | None) -> str:
+    """`code` if it is still an interface language, else the default (a stored choice may
+    name a language an operator has since removed)."""
+    return code if code in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@contextmanager
+def speaking(code: str | None) -> Iterator[None]:
+    """Render text (a mail, a notification) in language `code`, as a page in it would be."""
+    language = offered_language(code)
+    with force_locale(FORMAT_LOCALES.get(language, language)):
+        yield
 
 
 def _interface_language() -> str:
@@ -40,12 +69,15 @@ def text_direction() -> str:
     return "rtl" if locale is not None and locale.text_direction == "rtl" else "ltr"
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> tuple[tuple[str, str], ...]:
     """Each supported language named in itself, so a reader can find their own."""
-    return [
-        (code, Locale.parse(code).get_display_name(code).capitalize())
-        for code in current_app.config["LANGUAGES"]
-    ]
+    return _named_in_themselves(tuple(current_app.config["LANGUAGES"]))
+
+
+@lru_cache(maxsize=8)
+def _named_in_themselves(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Made once per set of languages: every page's footer lists them."""
+    return tuple((code, Locale.parse(code).get_display_name(code).capitalize()) for code in codes)
 
 
 def language_name(code: str) -> str:
@@ -56,6 +88,7 @@ def language_name(code: str) -> str:
         return code
 
 
+@lru_cache(maxsize=256)
 def language_direction(code: str) -> str:
     """`rtl` or `ltr` for content in language `code`, so that an English course shown in the
     Arabic interface (or the reverse) keeps its own direction."""
@@ -65,6 +98,7 @@ def language_direction(code: str) -> str:
         return "ltr"
 
 
+@lru_cache(maxsize=256)
 def language_attributes(code: str) -> Markup:
     """` lang="…" dir="…"` for an element that holds only text in language `code` (a course's
     title, a question): screen readers switch voice, and punctuation stays on its own side."""

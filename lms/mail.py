@@ -7,6 +7,10 @@ Message-ID is recorded (`mail_delivery`) and a repeated task (a worker that died
 a redelivered message) sends nothing twice. A mail server that is down is retried with back-off.
 Logs name the Message-ID or the outbox file, never an address: SMTP errors, which often quote
 the recipient, are replaced by their class and reply code before anything logs them.
+
+An address recorded as bounced (`record_bounce`: `flask mail bounce`) gets no more mail: the
+delivery task drops a message to it, whoever queued it, until the bounce is cleared (the
+person does it from their account page once their mailbox works again).
 """
 
 from __future__ import annotations
@@ -40,40 +44,105 @@ class MailDelivery(db.Model):
     delivered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class MailBounce(db.Model):
+    """An address whose mail came back undelivered: nothing more is sent to it. Personal data
+    (the address): exported and erased with the person's account (lms/privacy)."""
+
+    __tablename__ = "mail_bounce"
+
+    address: Mapped[str] = mapped_column(String(254), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def bounce_of(address: str) -> MailBounce | None:
+    """The bounce recorded for `address` (compared in lower case), or None."""
+    address = (address or "").strip().lower()
+    if not address or "\x00" in address:
+        return None
+    return db.session.get(MailBounce, address)
+
+
+def record_bounce(address: str, reason: str = "") -> MailBounce:
+    """Record (or update) a bounce; flushes only. `reason` is kept short and on one line."""
+    address = address.strip().lower()
+    reason = " ".join((reason or "").replace("\x00", "").split())[:200]
+    bounce = bounce_of(address)
+    if bounce is None:
+        bounce = MailBounce(address=address, reason=reason, recorded_at=utcnow())
+        db.session.add(bounce)
+    else:
+        bounce.reason, bounce.recorded_at = reason or bounce.reason, utcnow()
+    db.session.flush()
+    return bounce
+
+
+def clear_bounce(address: str) -> bool:
+    """Send to `address` again; flushes only. Returns whether a bounce was recorded."""
+    bounce = bounce_of(address)
+    if bounce is None:
+        return False
+    db.session.delete(bounce)
+    db.session.flush()
+    return True
+
+
 class MailServerError(Exception):
     """The mail server refused or failed, described without the server's text (which may name
     the recipient). Retried with back-off."""
 
 
-def send_mail(to: str, subject: str, body: str, *, after_commit: bool = True) -> str:
+# Extra headers a caller may set (a notification's unsubscribe link, RFC 8058); no others.
+EXTRA_HEADERS = ("List-Unsubscribe", "List-Unsubscribe-Post", "Auto-Submitted")
+
+
+def send_mail(
+    to: str, subject: str, body: str, *, after_commit: bool = True, headers: dict[str, str] | None = None
+) -> str:
     """Queue a plain-text message once the running unit of work commits (`after_commit=False`:
     now, whatever becomes of the unit, for a message that depends on nothing it changes);
-    returns its Message-ID. Without a broker it is delivered at once, in-process."""
+    returns its Message-ID. Without a broker it is delivered at once, in-process. `headers`
+    may set those of EXTRA_HEADERS (KeyError for any other)."""
+    for name in headers or {}:
+        if name not in EXTRA_HEADERS:
+            raise KeyError(name)
     domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     message_id = make_msgid(idstring=secrets.token_hex(4), domain=domain)
     args = (message_id, format_datetime(datetime.now(UTC)), to, subject, body)
+    if headers:
+        args += (dict(headers),)
     queue.enqueue("lms.mail.deliver", *args, after_commit=after_commit)
     return message_id
 
 
-def compose(message_id: str, date: str, to: str, subject: str, body: str) -> EmailMessage:
+def compose(
+    message_id: str, date: str, to: str, subject: str, body: str, headers: dict | None = None
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = date
     message["Message-ID"] = message_id
+    for name, value in (headers or {}).items():
+        if name in EXTRA_HEADERS:
+            message[name] = value
     message.set_content(body)
     return message
 
 
 @queue.task("lms.mail.deliver", retry_on=(MailServerError,))
-def deliver(message_id: str, date: str, to: str, subject: str, body: str) -> None:
-    """Send one queued message unless it has been delivered already."""
+def deliver(
+    message_id: str, date: str, to: str, subject: str, body: str, headers: dict | None = None
+) -> None:
+    """Send one queued message unless it has been delivered already or its address bounced."""
     if db.session.get(MailDelivery, message_id) is not None:
         current_app.logger.info("Mail %s was delivered already", message_id)
         return
-    message = compose(message_id, date, to, subject, body)
+    if bounce_of(to) is not None:
+        current_app.logger.info("Mail %s not sent: its address bounced earlier", message_id)
+        return
+    message = compose(message_id, date, to, subject, body, headers)
     if current_app.config["MAIL_SERVER"]:
         _smtp(message)
         current_app.logger.info("Mail %s sent", message_id)

@@ -225,7 +225,17 @@ class Application(Flask):
     def dispatch_request(self):
         view = super().dispatch_request
         try:
-            return run(lambda: self.make_response(view()), keep=_succeeded)
+            try:
+                return run(lambda: self.make_response(view()), keep=_succeeded)
+            except DBAPIError as error:
+                # A pooled connection that died meanwhile (a database restart while this worker
+                # was busy, so the idle ping did not test it): SQLAlchemy has discarded it and
+                # every older one, so a page view is tried once more on a new connection. Only
+                # GET and HEAD: a form's commit may have happened before the connection dropped.
+                if not (error.connection_invalidated and request.method in {"GET", "HEAD"}):
+                    raise
+                _rollback_after_disconnect()
+                return run(lambda: self.make_response(view()), keep=_succeeded)
         except DBAPIError as error:
             if not lost_race(error):
                 raise
@@ -233,6 +243,15 @@ class Application(Flask):
                 "Concurrent change on %s %s: %s", request.method, request.endpoint, type(error.orig).__name__
             )
             raise ConcurrentChange() from error
+
+
+def _rollback_after_disconnect() -> None:
+    """End the failed transaction (a unit that wrote nothing leaves it open), so that the
+    session starts again on a new connection; objects already loaded reload when read."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.close()
 
 
 def _succeeded(response) -> bool:

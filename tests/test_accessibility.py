@@ -62,6 +62,8 @@ PAGES = [
     "/", "/courses", "/courses/ict-basics", "/courses/ict-basics/lessons/m1-l1", "/courses/ict-basics/quizzes/m1",
     "/learning", "/account", "/account/calendar", "/account/password", "/admin/users", "/admin/courses", "/teaching",
     "/teaching/ict-basics/cohort", "/admin/courses/ict-basics/trainers", "/admin/courses/ict-basics/cohort",
+    "/notifications", "/account/notifications", "/courses/ict-basics/announcements",
+    "/teaching/ict-basics/announcements",
 ]  # fmt: skip
 ANONYMOUS_PAGES = ["/register", "/login", "/password/forgot"]
 

@@ -52,6 +52,9 @@ class User(UserMixin, db.Model):
     # Set when the person's personal data was erased on their request (lms/privacy): the row
     # stays, with only the participation profile and dates, so statistics stay true.
     withdrawn_at: Mapped[datetime | None]
+    # The interface language the person last chose (or signed in with): mail to them is written
+    # in it, since it leaves from a task that has no request to read a cookie from.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     # The sign-in session this request was made with, set by lms.accounts.sessions (not stored).
     sign_in_key = None

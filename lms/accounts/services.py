@@ -9,7 +9,7 @@ from functools import cache
 
 import pycountry
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -23,6 +23,7 @@ from lms.accounts.tokens import make_confirmation_token, make_reset_token
 from lms.columns import utcnow
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.i18n import chosen_language, interface_language
 from lms.links import absolute_url
 from lms.mail import send_mail
 from lms.roles import Role
@@ -141,6 +142,8 @@ def sign_in(user: User, *, remember: bool, user_agent: str | None) -> None:
     hands to Flask-Login's `login_user`). Flushes only."""
     sessions.start(user, remember=remember, user_agent=user_agent)
     user.last_login_at = utcnow()
+    if has_request_context() and (user.language is None or chosen_language()):
+        user.language = interface_language()  # mail follows the language the site is read in
     audit.record(audit.Action.SIGN_IN, subject=user, actor=user)
 
 
@@ -310,27 +313,18 @@ def set_password(user: User, new: str) -> None:
     audit.record(audit.Action.PASSWORD_RESET, subject=user, actor=user)
 
 
-def send_password_link(user: User, *, welcome: bool = False) -> None:
-    """Email a signed link to set a password: for a forgotten one, or a new cohort account."""
+def send_password_link(user: User) -> None:
+    """Email a signed link to choose a new password (a cohort's new accounts get an invitation
+    instead: lms.enrolment.cohort.send_invitation)."""
     link = absolute_url("accounts.reset_password", token=make_reset_token(user))
-    if welcome:
-        subject = _("Your account on the learning platform")
-        body = _(
-            "Hello %(name)s,\n\nAn account has been created for you. Choose your password here:\n"
-            "%(link)s\n\nThe link works once.\n",
-            name=user.full_name,
-            link=link,
-        )
-    else:
-        subject = _("Reset your password")
-        body = _(
-            "Hello %(name)s,\n\nSomeone asked to reset the password of your account. If it was "
-            "you, choose a new password here:\n%(link)s\n\nThe link works once and expires in an "
-            "hour. If it was not you, ignore this message.\n",
-            name=user.full_name,
-            link=link,
-        )
-    send_mail(user.email, subject, body)
+    body = _(
+        "Hello %(name)s,\n\nSomeone asked to reset the password of your account. If it was "
+        "you, choose a new password here:\n%(link)s\n\nThe link works once and expires in an "
+        "hour. If it was not you, ignore this message.\n",
+        name=user.full_name,
+        link=link,
+    )
+    send_mail(user.email, _("Reset your password"), body)
 
 
 def request_password_reset(email: str) -> None:

@@ -30,6 +30,7 @@ from lms.accounts.models import User
 from lms.columns import utcnow
 from lms.database import is_unavailable
 from lms.extensions import db
+from lms.i18n import chosen_language
 from lms.unit_of_work import unit_of_work
 
 TOUCH_INTERVAL = timedelta(minutes=5)
@@ -185,5 +186,26 @@ def note_activity(response: Response) -> Response:
     return response
 
 
+def note_language(response: Response) -> Response:
+    """Remember the interface language a signed-in person chose (the language form's cookie) on
+    their account, since mail to them leaves from tasks that have no cookie to read. Done after
+    a successful response of a request that loaded the user anyway, in its own unit of work:
+    choosing a language itself reads nothing from the database (it works during an outage)."""
+    user = g.get("_login_user")
+    if user is None or not user.is_authenticated or response.status_code >= 400:
+        return response
+    chosen = chosen_language()
+    if chosen is None or chosen == user.language:
+        return response
+    try:
+        with unit_of_work():
+            db.session.execute(update(User).where(User.id == user.id).values(language=chosen))
+    except SQLAlchemyError as error:
+        if not is_unavailable(error):
+            raise
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.after_request(note_activity)
+    app.after_request(note_language)

@@ -2,7 +2,10 @@
 
 A token carries the user id and the account's current `session_token`. Setting a password or
 confirming the address rotates it, so a link works once; `max_age` makes it expire. Each kind of
-link has its own salt, so one cannot be used as the other.
+link has its own salt, so one cannot be used as the other. An invitation (a new account made by
+a cohort upload) is a set-password link too, with its own salt and a longer life
+(`INVITATION_MAX_AGE` days against `PASSWORD_RESET_MAX_AGE` seconds): `user_for_reset_token`
+is the one place that knows both rules.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from lms.extensions import db
 
 RESET_SALT = "password-reset"
 CONFIRMATION_SALT = "email-confirmation"
+INVITATION_SALT = "invitation"
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -40,11 +44,21 @@ def make_reset_token(user: User) -> str:
     return _make(user, RESET_SALT)
 
 
+def make_invitation_token(user: User) -> str:
+    return _make(user, INVITATION_SALT)
+
+
+def invitation_max_age() -> int:
+    """Seconds an invitation's set-password link lasts (INVITATION_MAX_AGE is in days)."""
+    return int(current_app.config["INVITATION_MAX_AGE"]) * 24 * 60 * 60
+
+
 def user_for_reset_token(token: str, max_age: int | None = None) -> User | None:
-    """The account the token was made for, or None if it is forged, expired or already used."""
+    """The account a set-password link (a reset or an invitation) was made for, or None if it
+    is forged, expired or already used."""
     if max_age is None:
         max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
-    return _user_for(token, RESET_SALT, max_age)
+    return _user_for(token, RESET_SALT, max_age) or _user_for(token, INVITATION_SALT, invitation_max_age())
 
 
 def make_confirmation_token(user: User) -> str:

@@ -20,6 +20,7 @@ from lms.accounts.forms import (
 from lms.accounts.tokens import user_for_confirmation_token, user_for_reset_token
 from lms.extensions import limiter
 from lms.forms import ActionForm
+from lms.mail import bounce_of
 from lms.policy import login_required, public
 from lms.web import refusals_on, safe_next
 
@@ -171,6 +172,7 @@ def profile():
         form=form,
         sessions=sessions.live_sessions(current_user),
         current_session_id=current_user.sign_in_id,
+        bounce=bounce_of(current_user.email),
     ), 400 if form.errors else 200
 
 

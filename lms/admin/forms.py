@@ -47,6 +47,11 @@ ACTION_LABELS = {
     Action.ACCOUNT_DELETED: _l("Account deleted"),
     Action.AUDIT_EXPORTED: _l("Audit log exported"),
     Action.AUDIT_PURGED: _l("Old audit entries purged"),
+    Action.DISCUSSION_POST_HIDDEN: _l("Discussion post hidden"),
+    Action.DISCUSSION_POST_RESTORED: _l("Discussion post restored"),
+    Action.DISCUSSION_POST_APPROVED: _l("Discussion post approved"),
+    Action.DISCUSSION_THREAD_LOCKED: _l("Discussion thread locked"),
+    Action.DISCUSSION_THREAD_UNLOCKED: _l("Discussion thread unlocked"),
 }
 
 

@@ -47,6 +47,11 @@ class Action(enum.StrEnum):
     ACCOUNT_DELETED = "account-deleted"
     AUDIT_EXPORTED = "audit-exported"
     AUDIT_PURGED = "audit-purged"
+    DISCUSSION_POST_HIDDEN = "discussion-post-hidden"
+    DISCUSSION_POST_RESTORED = "discussion-post-restored"
+    DISCUSSION_POST_APPROVED = "discussion-post-approved"
+    DISCUSSION_THREAD_LOCKED = "discussion-thread-locked"
+    DISCUSSION_THREAD_UNLOCKED = "discussion-thread-unlocked"
 
 
 class AuditEntry(db.Model):

@@ -44,6 +44,8 @@ class DraftCourse(db.Model):
     enrol_until: Mapped[date | None]
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
+    image: Mapped[str | None] = mapped_column(String(80))  # a media file, as Course.image
+    image_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
     # True while the draft holds changes learners do not see yet.
     unpublished_changes: Mapped[bool] = mapped_column(default=True)
     published_at: Mapped[datetime | None]
@@ -61,6 +63,10 @@ class DraftCourse(db.Model):
     @property
     def slug(self) -> str:
         return self.course.slug
+
+    @property
+    def image_url(self) -> str | None:
+        return f"/media/{self.image}" if self.image else None
 
     @property
     def lessons(self) -> list[DraftLesson]:
@@ -163,3 +169,28 @@ class DraftImage(db.Model):
     @property
     def url(self) -> str:
         return f"/media/{self.filename}"
+
+
+class DraftRemoval(db.Model):
+    """A module, lesson or question removed from a draft, kept whole so it can be restored.
+
+    `snapshot` holds what was removed as plain JSON (a lesson with its revisions, a module with
+    its lessons and quiz, a question) and where it stood; restoring puts it back as a new
+    revision and marks this entry restored. Revision notes are not kept (they are personal
+    notes, erased with their author's account, which a copy here would outlive).
+    """
+
+    __tablename__ = "draft_removal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("draft_course.course_id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # "module", "lesson" or "question"
+    title: Mapped[str] = mapped_column(String(200))
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    restored_at: Mapped[datetime | None]
+
+    removed_by: Mapped[User | None] = relationship()

@@ -160,7 +160,17 @@ def draft_spec(
         pass_mark=draft.pass_mark, enrolment_key=_text(draft.enrolment_key) or None, enrol_from=draft.enrol_from,
         enrol_until=draft.enrol_until, starts_on=draft.starts_on, ends_on=draft.ends_on,
         published=course.published if published is None else published, modules=modules, source_path=None,
+        **_image_spec(draft),
     )  # fmt: skip
+
+
+def _image_spec(draft: DraftCourse) -> dict:
+    """The course picture as a file would hold it: `cover.<ext>` next to course.toml."""
+    path = media_dir() / draft.image if draft.image else None
+    if path is None or not path.is_file():
+        return {}
+    return {"image": "cover." + draft.image.rsplit(".", 1)[-1], "image_alt": _text(draft.image_alt),
+            "image_data": path.read_bytes()}  # fmt: skip
 
 
 def export_zip(draft: DraftCourse) -> bytes:
@@ -308,6 +318,8 @@ def load_spec(spec: CourseSpec, user: User, draft: DraftCourse | None) -> DraftC
         hours=spec.hours, outcomes=list(spec.outcomes), completion_rule=spec.completion_rule,
         pass_mark=spec.pass_mark, enrolment_key=spec.enrolment_key, enrol_from=spec.enrol_from,
         enrol_until=spec.enrol_until, starts_on=spec.starts_on, ends_on=spec.ends_on,
+        image=store_image(spec.image_data).filename if spec.image and spec.image_data else None,
+        image_alt=spec.image_alt if spec.image and spec.image_data else "",
     )  # fmt: skip
     if draft is None:
         course = Course(slug=spec.slug, version=spec.version, published=False, source_path=None, **values)

@@ -93,7 +93,7 @@ def create_course(owner: User, slug: str, **values) -> DraftCourse:
     if db.session.execute(select(Course.id).where(Course.slug == slug)).first() is not None:
         raise AuthoringError(_("Another course already uses this address."), "slug")
     values["title"] = checked_title(values.get("title"))
-    checked_course_dates(values.get("starts_on"), values.get("ends_on"))
+    _check_course_values(values)
     course = Course(slug=slug, version="0", published=False, source_path=None, **values)
     db.session.add(course)
     db.session.flush()
@@ -104,17 +104,68 @@ def create_course(owner: User, slug: str, **values) -> DraftCourse:
     return draft
 
 
-def checked_course_dates(starts_on: date | None, ends_on: date | None) -> None:
+def checked_course_dates(starts_on: date | None, ends_on: date | None, enrol_from: date | None = None,
+                         enrol_until: date | None = None) -> None:  # fmt: skip
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
         raise AuthoringError(_("The course cannot end before it starts."), "ends_on")
+    if enrol_from is not None and enrol_until is not None and enrol_until < enrol_from:
+        raise AuthoringError(_("Enrolment cannot close before it opens."), "enrol_until")
+
+
+def checked_enrolment_key(key: str | None) -> str | None:
+    """The key as learners will type it (enrolment compares it stripped), or None for no key."""
+    key = (key or "").strip()
+    if len(key) > 100:
+        raise AuthoringError(_("The enrolment key can be at most %(n)s characters.", n=100), "enrolment_key")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
+        raise AuthoringError(_("The enrolment key cannot hold control characters."), "enrolment_key")
+    return key or None
+
+
+def _check_course_values(values: dict) -> None:
+    checked_course_dates(values.get("starts_on"), values.get("ends_on"), values.get("enrol_from"),
+                         values.get("enrol_until"))  # fmt: skip
+    if "enrolment_key" in values:
+        values["enrolment_key"] = checked_enrolment_key(values["enrolment_key"])
 
 
 def update_details(draft: DraftCourse, **values) -> None:
     values["title"] = checked_title(values.get("title"))
-    checked_course_dates(values.get("starts_on"), values.get("ends_on"))
+    _check_course_values(values)
     for name, value in values.items():
         setattr(draft, name, value)
     mark_changed(draft)
+    db.session.flush()
+
+
+def set_course_image(draft: DraftCourse, data: bytes | None, alt: str | None, remove: bool = False) -> None:
+    """Set, replace, describe or remove the course's picture (a media file, content-addressed,
+    checked as every uploaded image is). An image is never kept without its description."""
+    alt = (alt or "").strip()
+    if remove:
+        draft.image, draft.image_alt = None, ""
+        mark_changed(draft)
+        db.session.flush()
+        return
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in alt) or len(alt) > 300:
+        raise AuthoringError(
+            _("The description must be one line of at most %(n)s characters.", n=300), "image_alt"
+        )
+    if data:
+        try:
+            media = store_image(data)
+        except MediaError as error:
+            raise AuthoringError(str(error), "image") from None
+        draft.image = media.filename
+    if draft.image is None:
+        if alt:
+            raise AuthoringError(_("Choose an image file to go with this description."), "image")
+        return
+    if not alt:
+        raise AuthoringError(_("Describe the image for people who cannot see it."), "image_alt")
+    if draft.image_alt != alt or data:
+        draft.image_alt = alt
+        mark_changed(draft)
     db.session.flush()
 
 

@@ -10,31 +10,37 @@ typed; a refused button flashes the message and goes back (`refused`).
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 
 from lms.accounts.services import find_by_email
-from lms.authoring import bp, publishing, queries, services
+from lms.authoring import bp, publishing, queries, removals, services
 from lms.authoring.access import can_edit_draft, can_manage_draft_trainers
 from lms.authoring.forms import (
-    MAX_OPTIONS,
-    CourseForm,
+    KIND_LABELS,
+    QUESTION_FORMS,
+    DetailsForm,
     ImageForm,
     ImportForm,
     LessonForm,
     ModuleForm,
     NewCourseForm,
-    QuestionForm,
     QuizForm,
+    RemoveForm,
     RestoreForm,
     TitleForm,
     TrainerForm,
+    TrueFalseQuestionForm,
 )
 from lms.courses.queries import trainers_of
 from lms.errors import abort_with
 from lms.forms import ActionForm
 from lms.inputs import stored_integer
 from lms.policy import trainer_required
+from lms.quizzes.kinds import KINDS
+from lms.quizzes.models import QuestionKind
 from lms.web import refusals_on, refused
 
 
@@ -101,7 +107,7 @@ def course(slug: str):
 @trainer_required
 def details(slug: str):
     draft = _draft(slug)
-    form = CourseForm(obj=draft)
+    form = DetailsForm(obj=draft, current_language=draft.language)
     if request.method == "GET":
         form.audience.data = draft.audience.value
         form.completion_rule.data = draft.completion_rule.value
@@ -109,6 +115,10 @@ def details(slug: str):
     if form.validate_on_submit():
         with refusals_on(form):
             services.update_details(draft, **form.values())
+            upload = form.image.data  # a file, or whatever a forged form put there (then: no file)
+            is_file = isinstance(upload, FileStorage) and upload.filename
+            data = upload.read(current_app.config["MAX_IMAGE_BYTES"] + 1) if is_file else None
+            services.set_course_image(draft, data, form.image_alt.data, remove=form.remove_image.data)
             flash(_("Course details saved in the draft."), "success")
             return redirect(url_for("authoring.course", slug=slug))
     return render_template("authoring/details.html", draft=draft, form=form), _status(form)
@@ -235,17 +245,40 @@ def move_module(slug: str, module_slug: str):
     return redirect(url_for("authoring.course", slug=slug) + f"#module-{module_slug}")
 
 
-@bp.post("/authoring/<slug>/modules/<module_slug>/remove")
+@bp.route("/authoring/<slug>/modules/<module_slug>/remove", methods=["GET", "POST"])
 @trainer_required
 def remove_module(slug: str, module_slug: str):
     draft = _draft(slug)
     module = _module(draft, module_slug)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    back = url_for("authoring.module", slug=slug, module_slug=module_slug)
+    if not _removal_confirmed():
+        return _confirm_removal(draft, "module", module.title, back, module=module)
     title = module.title
-    services.remove_module(module)
-    flash(_("Module “%(title)s” removed from the draft.", title=title), "success")
+    removals.remove_module(module, current_user)
+    flash(_("Module “%(title)s” removed from the draft. You can restore it from the removed items.", title=title),
+          "success")  # fmt: skip
     return redirect(url_for("authoring.course", slug=slug))
+
+
+def _removal_confirmed() -> bool:
+    """True for the confirmation page's POST; a GET (or a POST without the confirmation, such
+    as an old page's Remove button) gets the confirmation page; 400 without a CSRF token."""
+    if request.method == "GET":
+        return False
+    form = RemoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return form.confirmed.data == "yes"
+
+
+def _confirm_removal(draft, kind: str, title: str, back: str, **what):
+    """The confirmation page: what will be removed, a Remove button, and the way back."""
+    status = 200 if request.method == "GET" else 400
+    form = RemoveForm(formdata=None)
+    form.confirmed.data = "yes"
+    return render_template(
+        "authoring/remove.html", draft=draft, kind=kind, title=title, back=back, form=form, **what
+    ), status
 
 
 # --- lessons -------------------------------------------------------------------------------
@@ -341,17 +374,19 @@ def move_lesson(slug: str, lesson_slug: str):
     return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
 
 
-@bp.post("/authoring/<slug>/lessons/<lesson_slug>/remove")
+@bp.route("/authoring/<slug>/lessons/<lesson_slug>/remove", methods=["GET", "POST"])
 @trainer_required
 def remove_lesson(slug: str, lesson_slug: str):
     draft = _draft(slug)
     lesson = _lesson(draft, lesson_slug)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     module_slug, title = lesson.module.slug, lesson.title
-    services.remove_lesson(lesson)
-    flash(_("Lesson “%(title)s” removed from the draft.", title=title), "success")
-    return redirect(url_for("authoring.module", slug=slug, module_slug=module_slug))
+    back = url_for("authoring.module", slug=slug, module_slug=module_slug)
+    if not _removal_confirmed():
+        return _confirm_removal(draft, "lesson", title, back, lesson=lesson, module=lesson.module)
+    removals.remove_lesson(lesson, current_user)
+    flash(_("Lesson “%(title)s” removed from the draft. You can restore it from the removed items.", title=title),
+          "success")  # fmt: skip
+    return redirect(back)
 
 
 @bp.get("/authoring/<slug>/lessons/<lesson_slug>/history")
@@ -426,6 +461,7 @@ def remove_quiz(slug: str, module_slug: str):
 @bp.route("/authoring/<slug>/modules/<module_slug>/quiz/questions/<question_slug>", methods=["GET", "POST"])
 @trainer_required
 def question(slug: str, module_slug: str, question_slug: str | None = None):
+    """The form of the question's kind, which is chosen first (`?kind=`, a GET form: no script)."""
     draft = _draft(slug)
     module = _module(draft, module_slug)
     if module.quiz is None:
@@ -433,21 +469,45 @@ def question(slug: str, module_slug: str, question_slug: str | None = None):
     existing = module.question(question_slug) if question_slug else None
     if question_slug and existing is None:
         abort(404)
+    kind = _question_kind(request.values.get("kind") or (existing or {}).get("kind"))
+    page = dict(draft=draft, module=module, question_slug=question_slug, kinds=KIND_LABELS, kind=kind)
+    if kind is None:  # no type chosen yet (or a forged one): the choice of type
+        status = 400 if request.method == "POST" or request.values.get("kind") else 200
+        return render_template("authoring/question.html", form=None, **page), status
+    form_class = QUESTION_FORMS[KINDS[kind].editor]
     if request.method == "GET" and existing:
-        options = existing["options"] + [{}] * (MAX_OPTIONS - len(existing["options"]))
-        form = QuestionForm(data={"kind": existing["kind"], "prompt": existing["prompt"], "options": options})
+        data = {"prompt": existing["prompt"], **form_class.initial(existing["options"])}
+        form = form_class(data={**data, "kind": kind.value})
     else:
-        form = QuestionForm()
+        form = form_class(data={"kind": kind.value})
+    if isinstance(form, TrueFalseQuestionForm):
+        form.set_answers(_true_false_answers(draft, kind, existing))
     if form.validate_on_submit():
         with refusals_on(form):
-            services.save_question(
-                module, question_slug, form.kind.data, form.prompt.data, form.option_values()
-            )
+            services.save_question(module, question_slug, kind.value, form.prompt.data, form.option_values())
             flash(_("Question saved in the draft."), "success")
             return redirect(url_for("authoring.quiz", slug=slug, module_slug=module_slug))
-    return render_template(
-        "authoring/question.html", draft=draft, module=module, form=form, question_slug=question_slug
-    ), _status(form)
+    return render_template("authoring/question.html", form=form, **page), _status(form)
+
+
+def _question_kind(value: str | None) -> QuestionKind | None:
+    try:
+        return QuestionKind(value) if value else None
+    except ValueError:
+        return None
+
+
+def _true_false_answers(draft, kind: QuestionKind, existing: dict | None) -> list[dict]:
+    """A true-or-false question's two answers: its own if it already was one (a file may word
+    them as it likes), else "True" and "False" in the course's language."""
+    options = (existing or {}).get("options", [])
+    if existing and existing["kind"] == kind.value and len(options) == 2:
+        return [{"slug": option["slug"], "text": option["text"]} for option in options]
+    language = draft.language if draft.language in current_app.config["LANGUAGES"] else "en"
+    with force_locale(language):
+        texts = [_("True"), _("False")]
+    slugs = [option["slug"] for option in options[:2]] if len(options) >= 2 else ["true", "false"]
+    return [{"slug": slug, "text": text} for slug, text in zip(slugs, texts, strict=True)]
 
 
 def _question_action(slug: str, module_slug: str, question_slug: str):
@@ -472,13 +532,59 @@ def move_question(slug: str, module_slug: str, question_slug: str):
     return redirect(target)
 
 
-@bp.post("/authoring/<slug>/modules/<module_slug>/quiz/questions/<question_slug>/remove")
+@bp.route(
+    "/authoring/<slug>/modules/<module_slug>/quiz/questions/<question_slug>/remove", methods=["GET", "POST"]
+)
 @trainer_required
 def remove_question(slug: str, module_slug: str, question_slug: str):
-    module = _question_action(slug, module_slug, question_slug)
-    services.remove_question(module, question_slug)
-    flash(_("Question removed from the draft."), "success")
-    return redirect(url_for("authoring.quiz", slug=slug, module_slug=module_slug))
+    draft = _draft(slug)
+    module = _module(draft, module_slug)
+    question = module.question(question_slug)
+    if question is None:
+        abort(404)
+    back = url_for("authoring.quiz", slug=slug, module_slug=module_slug)
+    if not _removal_confirmed():
+        return _confirm_removal(draft, "question", question["prompt"], back, question=question, module=module)
+    removals.remove_question(module, question_slug, current_user)
+    flash(_("Question removed from the draft. You can restore it from the removed items."), "success")
+    return redirect(back)
+
+
+# --- removed items -------------------------------------------------------------------------
+
+
+@bp.get("/authoring/<slug>/removed")
+@trainer_required
+def removed(slug: str):
+    draft = _draft(slug)
+    return render_template(
+        "authoring/removed.html", draft=draft, removals=removals.removals(draft), action_form=ActionForm()
+    )
+
+
+@bp.post("/authoring/<slug>/removed/<int:removal_id>/restore")
+@trainer_required
+def restore_removed(slug: str, removal_id: int):
+    draft = _draft(slug)
+    removal = removals.removal_of(draft, removal_id)
+    if removal is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        removals.restore(draft, removal, current_user)
+    except services.AuthoringError as error:
+        return refused(error, url_for("authoring.removed", slug=slug))
+    flash(_("“%(title)s” restored in the draft.", title=removal.title), "success")
+    if removal.kind == removals.LESSON:
+        return redirect(
+            url_for("authoring.lesson", slug=slug, lesson_slug=removal.snapshot["lesson"]["slug"])
+        )
+    if removal.kind == removals.MODULE:
+        return redirect(
+            url_for("authoring.module", slug=slug, module_slug=removal.snapshot["module"]["slug"])
+        )
+    return redirect(url_for("authoring.quiz", slug=slug, module_slug=removal.snapshot["module"]))
 
 
 # --- images and co-trainers ----------------------------------------------------------------

@@ -13,6 +13,7 @@ import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -30,6 +31,9 @@ from lms.columns import utcnow
 from lms.courses.models import Course
 from lms.enrolment.models import Enrolment
 from lms.extensions import db
+from lms.links import absolute_url
+from lms.notifications.models import Kind
+from lms.notifications.services import notify
 from lms.typography.coverage import uncovered_characters
 
 CertificateError = CertificateStateError  # the one error callers catch; messages are for people
@@ -114,8 +118,22 @@ def issue_for_enrolment(enrolment: Enrolment) -> Certificate:
 
 
 def on_course_completed(enrolment: Enrolment, **extra) -> None:
-    """Receiver of `course_completed` (sender is the Enrolment)."""
-    issue_for_enrolment(enrolment)
+    """Receiver of `course_completed` (sender is the Enrolment): issue, then tell the learner
+    (once per certificate) with the public verification link."""
+    certificate = issue_for_enrolment(enrolment)
+    user = db.session.get(User, enrolment.user_id)
+    notify(
+        user,
+        Kind.CERTIFICATE,
+        f"certificate:{certificate.id}",
+        _l("Your certificate for “%(course)s”", course=certificate.course_title),
+        _l(
+            "Congratulations: you completed “%(course)s”. Your certificate is on your certificates "
+            "page; anyone can check it at this address:",
+            course=certificate.course_title,
+        ),
+        absolute_url("certificates.verify_code", code=certificate.code),
+    )
 
 
 def revoke(certificate: Certificate, reason: str, actor: User) -> None:

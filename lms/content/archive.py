@@ -106,13 +106,16 @@ def course_files(spec: CourseSpec) -> dict[str, bytes]:
         ("language", spec.language), ("hours", spec.hours), ("version", spec.version),
         ("outcomes", list(spec.outcomes)), ("enrolment_key", spec.enrolment_key),
         ("enrol_from", spec.enrol_from), ("enrol_until", spec.enrol_until), ("starts_on", spec.starts_on),
-        ("ends_on", spec.ends_on), ("published", spec.published),
+        ("ends_on", spec.ends_on), ("published", spec.published), ("image", spec.image),
+        ("image_alt", spec.image_alt or None),
     ]  # fmt: skip
     completion = [
         ("rule", spec.completion_rule.value if spec.completion_rule is not None else None),
         ("pass_mark", spec.pass_mark),
     ]
     files = {"course.toml": _toml_lines(head) + "\n[completion]\n" + _toml_lines(completion)}
+    if spec.image is not None and spec.image_data is not None and "/" not in spec.image:
+        files[spec.image] = spec.image_data
     for position, module in enumerate(spec.modules, start=1):
         _module_files(module, module_folder(position, module.slug), files)
     return {

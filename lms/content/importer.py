@@ -90,6 +90,8 @@ def apply_course(spec: CourseSpec, report: ImportReport, source_path: str | None
         hours=spec.hours, version=spec.version, outcomes=spec.outcomes, completion_rule=spec.completion_rule,
         pass_mark=spec.pass_mark, enrolment_key=spec.enrolment_key, enrol_from=spec.enrol_from,
         enrol_until=spec.enrol_until, starts_on=spec.starts_on, ends_on=spec.ends_on, published=spec.published,
+        image=store_image(spec.image_data).filename if spec.image and spec.image_data else None,
+        image_alt=spec.image_alt if spec.image and spec.image_data else "",
     )  # fmt: skip
     if course is None:
         course = Course(slug=spec.slug, source_path=source_path or spec.source_path, **values)

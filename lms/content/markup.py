@@ -34,8 +34,8 @@ ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "id", "class", "rel"],
     "abbr": ["title"],
     "img": ["src", "alt", "title", "width", "height"],
-    "th": ["scope", "colspan", "rowspan", "align"],
-    "td": ["colspan", "rowspan", "align"],
+    "th": ["scope", "colspan", "rowspan", "align", "class"],
+    "td": ["colspan", "rowspan", "align", "class"],
     "h2": ["id"], "h3": ["id"], "h4": ["id"], "h5": ["id"], "h6": ["id"],
     "li": ["id"],
     "sup": ["id"],
@@ -46,6 +46,8 @@ ALLOWED_ATTRIBUTES = {
 
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 SAFE_CLASSES = re.compile(r"^(footnote|footnote-ref|footnote-backref|language-[a-z0-9+-]{1,30})$")
+# Table cells may carry only an alignment class (see `_alignment_classes`).
+CELL_CLASSES = re.compile(r"^align-(left|center|right)$")
 
 
 def _slugify(value: str, separator: str) -> str:
@@ -59,7 +61,8 @@ def _keep_attribute(tag: str, name: str, value: str) -> bool:
     if name not in ALLOWED_ATTRIBUTES.get(tag, ()):
         return False
     if name == "class":
-        return all(SAFE_CLASSES.match(part) for part in value.split())
+        pattern = CELL_CLASSES if tag in {"th", "td"} else SAFE_CLASSES
+        return all(pattern.match(part) for part in value.split())
     if name == "id":
         return re.fullmatch(r"(h-|fn:|fnref:)[\w:.-]{1,80}", value) is not None
     if name in {"width", "height", "colspan", "rowspan", "start"}:
@@ -173,7 +176,18 @@ def _convert(text: str) -> str:
     limit = check_html(html)
     if limit is not None:
         raise MarkupTooComplex(limit)
-    return html
+    return _alignment_classes(html)
+
+
+# Exactly what the tables extension writes for `:---`, `:---:` and `---:`; any other style
+# (hand-written, or with more in it) is not matched here and the sanitiser drops it with every
+# other style attribute.
+_CELL_ALIGNMENT = re.compile(r'<(th|td) style="text-align: (left|center|right);">')
+
+
+def _alignment_classes(html: str) -> str:
+    """Column alignment as a class (styled in site.css), since no style attribute is kept."""
+    return _CELL_ALIGNMENT.sub(r'<\1 class="align-\2">', html)
 
 
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')

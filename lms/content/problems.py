@@ -80,6 +80,12 @@ MESSAGES = {
     "course.dates": _l("'enrol_from' is after 'enrol_until'"),
     "course.ends-before-starts": _l("'ends_on' (%(ends)s) is before 'starts_on' (%(starts)s)"),
     "course.no-modules": _l("the course has no module folders (named like 01-introduction)"),
+    "course.image-name": _l(
+        "'image' must be the name of a file next to course.toml, such as cover.png (got '%(target)s')"
+    ),
+    "course.image-alt": _l(
+        "the course image '%(target)s' needs 'image_alt': a text for people who cannot see it"
+    ),
     # modules and lessons
     "module.slug": _l(
         "module slug '%(slug)s' must be lowercase letters, digits and single dashes (at most %(max)s)"

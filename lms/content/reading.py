@@ -337,7 +337,7 @@ def read_tree(source: Source, limits: Limits = Limits()) -> tuple[list[CourseSpe
 
 _COURSE_KEYS = {
     "slug", "title", "summary", "audience", "language", "hours", "version", "outcomes", "completion",
-    "enrolment_key", "enrol_from", "enrol_until", "starts_on", "ends_on", "published",
+    "enrolment_key", "enrol_from", "enrol_until", "starts_on", "ends_on", "published", "image", "image_alt",
 }  # fmt: skip
 
 
@@ -345,7 +345,9 @@ def _read_course(source: Source, folder: PurePosixPath, problems: list[Problem],
     reader = Reader(source, folder / "course.toml", problems, Place(), limits)
     data = reader.load_toml()
     failed = reader.failed
-    modules, modules_failed = _read_modules(source, folder, problems, limits)
+    image = data.get("image") if isinstance(data, dict) and isinstance(data.get("image"), str) else None
+    image_path = folder / image if image and course_image_name(image) else None
+    modules, modules_failed = _read_modules(source, folder, problems, limits, image_path)
     if data is None:
         return None
     reader.before = len(problems)
@@ -369,6 +371,11 @@ def _read_course(source: Source, folder: PurePosixPath, problems: list[Problem],
     enrol_until = reader.get(data, "enrol_until", date, required=False)
     starts_on, ends_on = reader.day(data, "starts_on"), reader.day(data, "ends_on")
     published = reader.get(data, "published", bool, required=False, default=True)
+    image = reader.get(data, "image", str, required=False)
+    image_alt = reader.get(data, "image_alt", str, required=False, default="")
+    image_data = None
+    if image_path is not None and source.is_file(image_path):
+        image_data = source.read(image_path, limits.max_image_bytes + 1)
     origin.folder = source.name(folder)
     origin.incomplete = failed or modules_failed or reader.failed
     return CourseSpec(
@@ -377,8 +384,14 @@ def _read_course(source: Source, folder: PurePosixPath, problems: list[Problem],
         outcomes=[o.strip() if isinstance(o, str) else o for o in outcomes or []], completion_rule=rule,
         pass_mark=pass_mark, enrolment_key=key or None, enrol_from=enrol_from, enrol_until=enrol_until,
         published=published, modules=modules, source_path=source.name(folder), starts_on=starts_on,
-        ends_on=ends_on, origin=origin,
+        ends_on=ends_on, image=image or None, image_alt=(image_alt or "").strip(), image_data=image_data,
+        origin=origin,
     )  # fmt: skip
+
+
+def course_image_name(name: str) -> bool:
+    """A course image is a plain file name next to course.toml: no folder, no way out of it."""
+    return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}", name)) and name != "course.toml"
 
 
 def _numbered_children(source: Source, folder: PurePosixPath, problems: list[Problem], *, dirs: bool,
@@ -412,11 +425,14 @@ def _numbered_children(source: Source, folder: PurePosixPath, problems: list[Pro
     return unique
 
 
-def _read_modules(source: Source, folder: PurePosixPath, problems: list[Problem], limits: Limits):
-    """The course's modules, and whether anything in them could not be read."""
+def _read_modules(source: Source, folder: PurePosixPath, problems: list[Problem], limits: Limits,
+                  image: PurePosixPath | None = None):  # fmt: skip
+    """The course's modules, and whether anything in them could not be read. `image`, the
+    course's picture, is the one file besides course.toml the course folder may hold."""
     before = len(problems)
     for child in source.children(folder):
-        if source.is_file(child) and child.name != "course.toml" and not IGNORED.match(child.name):
+        if (source.is_file(child) and child.name != "course.toml" and child != image
+                and not IGNORED.match(child.name)):  # fmt: skip
             problems.append(Problem("course.unexpected-file", Place(source.name(child))))
     modules = []
     for position, (slug, module_dir) in enumerate(_numbered_children(source, folder, problems, dirs=True), 1):

@@ -108,6 +108,11 @@ class CourseSpec:
     source_path: str | None
     starts_on: date | None = None
     ends_on: date | None = None
+    # The course's picture: a file next to course.toml (`image`), its bytes, and its text
+    # alternative (`image_alt`), shown in the catalogue and on the course page.
+    image: str | None = None
+    image_alt: str = ""
+    image_data: bytes | None = None
     origin: Origin | None = _origin()
 
 

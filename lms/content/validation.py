@@ -15,7 +15,7 @@ from babel import Locale, UnknownLocaleError
 
 from lms.content.markup import check_markdown, image_references
 from lms.content.problems import Place, Problem
-from lms.content.reading import Limits, image_file, question_label
+from lms.content.reading import Limits, course_image_name, image_file, question_label
 from lms.content.tree import CourseSpec, LessonSpec, ModuleSpec, Origin, QuestionSpec, QuizSpec, due_day
 from lms.media.images import ImageRefused, clean_image, sniff_image_type
 from lms.quizzes.models import QuestionKind
@@ -68,6 +68,12 @@ def validate_course(course: CourseSpec, limits: Limits = Limits()) -> list[Probl
             "course.ends-before-starts", "ends_on", starts=starts.isoformat(), ends=ends.isoformat()
         )
         starts = ends = None  # the window is wrong, not the modules' dates
+    if course.image is not None:
+        code, params = _course_image(course.image, course.image_data, limits)
+        if code is not None:
+            check.problem(code, "image", target=course.image, **params)
+        elif not course.image_alt:
+            check.problem("course.image-alt", "image", target=course.image)
     problems = check.problems
     for position, module in enumerate(course.modules, start=1):
         problems += _module(module, position, limits, starts, ends)
@@ -174,11 +180,22 @@ def _lesson(lesson: LessonSpec, place: Place, limits: Limits) -> list[Problem]:
     return check.problems
 
 
+def _course_image(name: str, data: bytes | None, limits: Limits) -> tuple[str | None, dict]:
+    """The problem with the course's picture, if any: a file next to course.toml."""
+    if not course_image_name(name):
+        return "course.image-name", {}
+    return _image_file(name, data, limits)
+
+
 def _image(target: str, data: bytes | None, limits: Limits) -> tuple[str | None, dict]:
     """The problem with one image of a lesson, if any: (code, parameters)."""
     name = image_file(target)
     if name is None:
         return "image.outside", {}
+    return _image_file(name, data, limits)
+
+
+def _image_file(name: str, data: bytes | None, limits: Limits) -> tuple[str | None, dict]:
     if "." + name.rsplit(".", 1)[-1].lower() not in IMAGE_SUFFIXES or "." not in name:
         return "image.suffix", {}
     if data is None:

@@ -60,6 +60,10 @@ class Course(db.Model):
     # When the course runs, if it has a timetable: module due dates fall inside it.
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
+    # The course's picture: a stored media file (<sha256>.<ext>, served under /media/) and its
+    # text for people who cannot see it.
+    image: Mapped[str | None] = mapped_column(String(80))
+    image_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
     published: Mapped[bool] = mapped_column(default=True, index=True)
     source_path: Mapped[str | None] = mapped_column(String(500))  # set when imported from files
     created_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())
@@ -71,6 +75,10 @@ class Course(db.Model):
 
     def __repr__(self) -> str:
         return f"<Course {self.slug}>"
+
+    @property
+    def image_url(self) -> str | None:
+        return f"/media/{self.image}" if self.image else None
 
     def enrolment_open(self, today: date) -> bool:
         return (self.enrol_from is None or today >= self.enrol_from) and (

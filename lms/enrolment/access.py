@@ -20,12 +20,18 @@ def can_study(user, course, enrolment) -> bool:
     return teaches(user, course)
 
 
-def course_for_study(slug: str):
-    """(course, the learner's enrolment or None, may they study it). The structure comes from
-    `lms.courses.outline.outline_of(course)`. Aborts 404 for unknown or hidden courses."""
+def visible_course(slug: str):
+    """The course (without its structure) this visitor may see, or abort 404."""
     course = course_by_slug(slug)
     if course is None or not can_see_course(current_user, course):
         abort(404)
+    return course
+
+
+def course_for_study(slug: str):
+    """(course, the learner's enrolment or None, may they study it). The structure comes from
+    `lms.courses.outline.outline_of(course)`. Aborts 404 for unknown or hidden courses."""
+    course = visible_course(slug)
     enrolment = enrolment_for(current_user.id, course.id)
     return course, enrolment, can_study(current_user, course, enrolment)
 

@@ -7,37 +7,36 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import pycountry
-from flask_babel import format_number
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import audit
 from lms.accounts import services as accounts
 from lms.accounts.models import Gender, ProfileRole, User
+from lms.accounts.tokens import invitation_max_age, make_invitation_token
 from lms.courses.models import Course
+from lms.enrolment import cohort_values as values_
 from lms.enrolment.models import Enrolment, EnrolmentSource
-from lms.enrolment.services import EnrolmentError, enrol
+from lms.enrolment.services import EnrolmentError, enrol, first_step, welcome
 from lms.extensions import db
+from lms.i18n import offered_language, speaking
+from lms.links import absolute_url
+from lms.mail import send_mail
 from lms.unit_of_work import after_commit
 
 COLUMNS = ("email", "full_name", "gender", "country", "institution", "profile_role")
 MAX_ROWS = 5000
 
-GENDER_WORDS = {
-    "woman": Gender.WOMAN, "female": Gender.WOMAN, "f": Gender.WOMAN,
-    "man": Gender.MAN, "male": Gender.MAN, "m": Gender.MAN,
-    "another": Gender.ANOTHER, "another gender identity": Gender.ANOTHER,
-    "unstated": Gender.UNSTATED, "prefer not to say": Gender.UNSTATED, "": Gender.UNSTATED,
-}  # fmt: skip
-ROLE_WORDS = {role.value: role for role in ProfileRole} | {
-    "faculty member": ProfileRole.FACULTY,
-    "institutional leader or administrator": ProfileRole.LEADER,
-    "leader": ProfileRole.LEADER,
-    "administrator": ProfileRole.LEADER,
-    "policy maker": ProfileRole.POLICY_MAKER,
-    "": ProfileRole.OTHER,
-}
+# The template's example row: uploaded unchanged, it is refused rather than enrolled.
+EXAMPLE_ROW = (
+    "amina.diallo@example.org",
+    "Amina Diallo",
+    "woman",
+    "SN",
+    "Université Cheikh Anta Diop",
+    "faculty",
+)
 
 
 @dataclass
@@ -56,15 +55,6 @@ class CohortResult:
     enrolled: int = 0
     already: int = 0
     new_users: list[User] = field(default_factory=list)
-
-
-def _country(value: str) -> str | None:
-    if not value:
-        return None
-    try:
-        return pycountry.countries.lookup(value).alpha_2
-    except LookupError:
-        return ""
 
 
 def _records(reader: csv.DictReader, problems: list[str]) -> Iterator[dict]:
@@ -91,6 +81,18 @@ def _records(reader: csv.DictReader, problems: list[str]) -> Iterator[dict]:
                 problems.append(_("Line %(line)s: this line is not valid CSV (check its quotes).", line=line))
             return
         yield record
+
+
+def _read(text: str, reading: values_.Reading, problems: list[str], unknown: str):
+    """The value a cell means; a problem when it means nothing known, or several things."""
+    if reading.value is not None:
+        return reading.value
+    if reading.candidates:
+        problems.append(_("“%(value)s” has several meanings (%(meanings)s); write the one you mean.", value=text,
+                          meanings=", ".join(str(candidate) for candidate in reading.candidates)))  # fmt: skip
+    else:
+        problems.append(unknown)
+    return None
 
 
 def read_cohort_csv(data: bytes) -> tuple[list[CohortRow], list[str]]:
@@ -141,33 +143,65 @@ def read_cohort_csv(data: bytes) -> tuple[list[CohortRow], list[str]]:
         except accounts.AccountError as error:
             row_problems.append(str(error))
             name = values["full_name"]
-        gender = GENDER_WORDS.get(values["gender"].lower())
-        if gender is None:
-            row_problems.append(_("gender must be woman, man, another or unstated."))
-        country = _country(values["country"])
-        if country == "":
-            row_problems.append(_("unknown country “%(value)s”.", value=values["country"]))
-        role = ROLE_WORDS.get(values["profile_role"].lower())
-        if role is None:
-            row_problems.append(
-                _("profile_role must be faculty, leader-administrator, policy-maker or other.")
-            )
+        gender = _read(values["gender"], values_.GENDER.read(values["gender"]), row_problems,
+                       _("gender must be woman, man, another or unstated."))  # fmt: skip
+        country = _read(values["country"], values_.read_country(values["country"]), row_problems,
+                        _("unknown country “%(value)s”.", value=values["country"]))  # fmt: skip
+        role = _read(values["profile_role"], values_.ROLE.read(values["profile_role"]), row_problems,
+                     _("profile_role must be faculty, leader-administrator, policy-maker or other."))  # fmt: skip
+        if email == EXAMPLE_ROW[0]:
+            row_problems.append(_("this is the template's example row; replace it with your learners."))
         if email in seen:
             row_problems.append(_("the same email is on line %(line)s.", line=seen[email]))
         seen.setdefault(email, line)
         if row_problems:
             problems.extend(_("Line %(line)s: %(problem)s", line=line, problem=p) for p in row_problems)
             continue
-        rows.append(CohortRow(line, email, name, gender, country, values["institution"][:200], role))
+        rows.append(CohortRow(line, email, name, gender, country or None, values["institution"][:200], role))
     if not rows and not problems:
         problems.append(_("The file has no rows under its header."))
     return rows, problems
 
 
-def enrol_cohort(course: Course, rows: list[CohortRow]) -> tuple[CohortResult, list[str]]:
-    """Create missing accounts (without a password: each gets a set-password link once the unit
-    of work commits) and enrol everyone. Flushes only; on problems the caller's unit of work must
+def send_invitation(user: User, course: Course, enrolled_by: User | None) -> None:
+    """Invite a new cohort account: the course, who enrolled them, the first step and a
+    set-password link that lasts INVITATION_MAX_AGE days (lms.accounts.tokens), in their language."""
+    link = absolute_url("accounts.reset_password", token=make_invitation_token(user))
+    step = first_step(course)
+    with speaking(user.language):
+        lines = [
+            _("Hello %(name)s,", name=user.full_name),
+            "",
+            _(
+                "%(by)s has enrolled you in the course “%(course)s” on %(site)s, and an account has "
+                "been created for you.",
+                by=enrolled_by.full_name if enrolled_by is not None else _("The platform's team"),
+                course=course.title,
+                site=absolute_url("web.home"),
+            ),
+        ]
+        if step is not None:
+            lines.append(_("Your first step: %(lesson)s", lesson=step.title))
+        lines += [
+            "",
+            _("Choose your password here to begin:"),
+            link,
+            "",
+            _("The link works once and expires in %(days)d days.", days=invitation_max_age() // 86400),
+        ]
+        send_mail(
+            user.email, _("You are enrolled in “%(course)s”", course=course.title), "\n".join(lines) + "\n"
+        )
+
+
+def enrol_cohort(
+    course: Course, rows: list[CohortRow], enrolled_by: User | None = None
+) -> tuple[CohortResult, list[str]]:
+    """Create missing accounts (without a password: each gets an invitation with a set-password
+    link once the unit of work commits) and enrol everyone; people who already had an account
+    are welcomed (lms.notifications). Flushes only; on problems the caller's unit of work must
     roll back (a 400 page does), and then no mail leaves."""
+    language = offered_language(getattr(get_locale(), "language", None))
     result, problems = CohortResult(), []
     emails = [row.email for row in rows]
     existing = {
@@ -189,8 +223,9 @@ def enrol_cohort(course: Course, rows: list[CohortRow]) -> tuple[CohortResult, l
                 email=row.email, full_name=row.full_name, password=None, gender=row.gender,
                 country=row.country, institution=row.institution, profile_role=row.profile_role,
             )  # fmt: skip
+            user.language = language  # the uploader's, until the person chooses theirs
             result.new_users.append(user)
-            after_commit(accounts.send_password_link, user, welcome=True)
+            after_commit(send_invitation, user, course, enrolled_by)
         before = enrolled.get(user.id)
         if before is not None and before.active:
             result.already += 1
@@ -201,6 +236,8 @@ def enrol_cohort(course: Course, rows: list[CohortRow]) -> tuple[CohortResult, l
             problems.append(_("Line %(line)s: %(problem)s", line=row.line, problem=str(error)))
             continue
         result.enrolled += 1
+        if before is None:  # a new account's invitation says it all: no second mail
+            welcome(user, course, enrolled_by=enrolled_by, email=user not in result.new_users)
     if not problems:
         audit.record(
             audit.Action.COHORT_UPLOADED,

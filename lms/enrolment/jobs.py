@@ -9,10 +9,11 @@ from pathlib import Path
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.accounts.models import Gender, ProfileRole
+from lms.accounts.models import Gender, ProfileRole, User
 from lms.courses.models import Course
 from lms.courses.queries import course_by_slug
 from lms.enrolment import cohort
+from lms.extensions import db
 from lms.jobs.services import JobKind, JobProblem, Progress
 
 PROBLEMS = {
@@ -43,7 +44,7 @@ def run_import(job, progress: Progress, out: Path | None) -> dict:
         )
         for row in job.params.get("rows", [])
     ]
-    result, problems = cohort.enrol_cohort(course, rows)
+    result, problems = cohort.enrol_cohort(course, rows, enrolled_by=db.session.get(User, job.owner_id))
     if problems:
         raise JobProblem("cohort-refused", lines=problems)
     job.params = {"course": course.slug, "rows": len(rows)}  # people's details are not kept here

@@ -6,6 +6,7 @@ import hmac
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms.accounts.models import User
@@ -15,6 +16,9 @@ from lms.database import insert_unless_present
 from lms.enrolment.models import Enrolment, EnrolmentSource
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.links import absolute_url
+from lms.notifications.models import Kind
+from lms.notifications.services import notify
 
 
 class EnrolmentError(DomainError):
@@ -82,3 +86,45 @@ def record_activity(enrolment: Enrolment, lesson_id: int | None = None) -> bool:
     if lesson_id is not None:
         enrolment.last_lesson_id = lesson_id
     return True
+
+
+def first_step(course: Course):
+    """The lesson a newcomer starts with (the course's first), or None for a course without one."""
+    lessons = course.lessons
+    return lessons[0] if lessons else None
+
+
+def welcome_text(course: Course, enrolled_by: User | None = None):
+    """The welcome's text, rendered later in the learner's language: who enrolled them (a
+    cohort upload) and the course's first step."""
+    step = first_step(course)
+
+    def text() -> str:
+        lines = []
+        if enrolled_by is not None:
+            lines.append(_("%(name)s enrolled you in this course.", name=enrolled_by.full_name))
+        if step is not None:
+            lines.append(_("Your first step: %(lesson)s", lesson=step.title))
+        return "\n".join(lines)
+
+    return text
+
+
+def welcome(user: User, course: Course, *, enrolled_by: User | None = None, email: bool = True) -> None:
+    """Tell a newly enrolled learner (`notify`, kind enrolment): once per enrolment. Flushes only."""
+    step = first_step(course)
+    link = (
+        absolute_url("learning.lesson", slug=course.slug, lesson_slug=step.slug)
+        if step is not None
+        else absolute_url("courses.course", slug=course.slug)
+    )
+    enrolment = enrolment_for(user.id, course.id)
+    notify(
+        user,
+        Kind.ENROLMENT,
+        f"enrolment:{enrolment.id}",
+        _l("Welcome to “%(course)s”", course=course.title),
+        welcome_text(course, enrolled_by),
+        link,
+        email=email,
+    )

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, func, literal, select, union_all
+from sqlalchemy import String, bindparam, cast, distinct, func, literal, select, union_all
 
 from lms.courses.models import CompletionRule, Course, Lesson
 from lms.courses.outline import Outline, OutlineLesson, OutlineQuiz, outline_of
+from lms.enrolment.models import Enrolment
 from lms.extensions import db
 from lms.learning.models import LessonCompletion
 from lms.quizzes.models import Quiz, QuizAttempt
@@ -72,10 +73,58 @@ def done_items(user_id: int, course_id: int) -> tuple[set[int], set[int]]:
     return completed, passed
 
 
-def course_progress(course: Course, user_id: int, outline: Outline | None = None) -> CourseProgress:
-    """One query, plus the outline's when it is not cached (pass it if the caller has it)."""
+def _ids(joined: str | None) -> set[int]:
+    return {int(item) for item in joined.split(",") if item} if joined else set()
+
+
+def _enrolment_and_done_statement():
+    lessons = (
+        select(func.aggregate_strings(cast(LessonCompletion.lesson_id, String), ","))
+        .where(
+            LessonCompletion.user_id == Enrolment.user_id, LessonCompletion.course_id == Enrolment.course_id
+        )
+        .scalar_subquery()
+    )
+    quizzes = (
+        select(func.aggregate_strings(cast(QuizAttempt.quiz_id, String), ","))
+        .where(
+            QuizAttempt.user_id == Enrolment.user_id,
+            QuizAttempt.course_id == Enrolment.course_id,
+            QuizAttempt.passed.is_(True),
+        )
+        .scalar_subquery()
+    )
+    return select(Enrolment, lessons, quizzes).where(
+        Enrolment.user_id == bindparam("user_id"), Enrolment.course_id == bindparam("course_id")
+    )
+
+
+# Built once: study pages run it on every request, and building it cost more than running it.
+_ENROLMENT_AND_DONE = _enrolment_and_done_statement()
+
+
+def enrolment_and_done(user_id: int, course_id: int) -> tuple[Enrolment, tuple[set[int], set[int]]] | None:
+    """The learner's enrolment and what they did in the course (as `done_items`) in ONE
+    statement: the ids come as two comma-joined strings from correlated subqueries, so the
+    statement returns one row however many lessons were done. None without an enrolment (a
+    trainer looking at the course): then ask `done_items` if needed."""
+    row = db.session.execute(_ENROLMENT_AND_DONE, {"user_id": user_id, "course_id": course_id}).one_or_none()
+    if row is None:
+        return None
+    enrolment, lessons_done, quizzes_passed = row
+    return enrolment, (_ids(lessons_done), _ids(quizzes_passed))
+
+
+def course_progress(
+    course: Course,
+    user_id: int,
+    outline: Outline | None = None,
+    done: tuple[set[int], set[int]] | None = None,
+) -> CourseProgress:
+    """One query, plus the outline's when it is not cached (pass it if the caller has it);
+    none when the caller passes `done` (from `enrolment_and_done`)."""
     outline = outline or outline_of(course)
-    lessons_done, quizzes_passed = done_items(user_id, course.id)
+    lessons_done, quizzes_passed = done if done is not None else done_items(user_id, course.id)
     rule = course.completion_rule
     progress = CourseProgress(outline, rule, lessons_done, quizzes_passed, Tally())
     for module in outline.modules:

@@ -12,15 +12,15 @@ from sqlalchemy.orm import joinedload
 from lms.courses.models import Course
 from lms.courses.outline import Outline, OutlineLesson, OutlineModule, outline_of
 from lms.courses.queries import lesson_html
-from lms.enrolment.access import course_for_study, offer_enrolment
+from lms.enrolment.access import can_study, course_for_study, offer_enrolment, visible_course
 from lms.enrolment.forms import EnrolForm
 from lms.enrolment.models import Enrolment, EnrolmentStatus
-from lms.enrolment.services import enrolment_for, record_activity
+from lms.enrolment.services import record_activity
 from lms.extensions import db
 from lms.forms import ActionForm
 from lms.i18n import language_attributes
 from lms.learning import bp, calendar, deadlines, services
-from lms.learning.progress import course_progress, progress_by_course
+from lms.learning.progress import course_progress, enrolment_and_done, progress_by_course
 from lms.policy import login_required, public
 
 
@@ -80,12 +80,14 @@ def collapsed_modules(outline: Outline, progress, modules, language: str) -> Mar
 @bp.get("/courses/<slug>/lessons/<lesson_slug>")
 @login_required
 def lesson(slug: str, lesson_slug: str):
-    course, enrolment, allowed = course_for_study(slug)
+    course = visible_course(slug)
+    found = enrolment_and_done(current_user.id, course.id)
+    enrolment, done = found if found is not None else (None, None)
     outline = outline_of(course)
     lesson = _lesson_in(outline, lesson_slug)
-    if not allowed:
+    if not can_study(current_user, course, enrolment):
         return offer_enrolment(course)
-    progress = course_progress(course, current_user.id, outline)
+    progress = course_progress(course, current_user.id, outline, done)
     module = outline.module_of(lesson)
     place = next(n for n, item in enumerate(outline.modules) if item.id == module.id)
     following = outline.next(lesson)
@@ -95,7 +97,7 @@ def lesson(slug: str, lesson_slug: str):
         outline=outline,
         module=module,
         lesson=lesson,
-        body=lesson_html(lesson.id),
+        body=lesson_html(lesson.id, course.updated_at),
         progress=progress,
         previous=outline.previous(lesson),
         next=following,
@@ -218,6 +220,9 @@ def calendar_feed(token: str):
 def course_page_context(course: Course) -> dict:
     """The visitor's part of the course page (`lms.courses.views`): their enrolment, their
     progress when enrolled, and the enrol form."""
-    enrolment = enrolment_for(current_user.id, course.id) if current_user.is_authenticated else None
-    progress = course_progress(course, current_user.id) if enrolment is not None else None
+    found = enrolment_and_done(current_user.id, course.id) if current_user.is_authenticated else None
+    enrolment, progress = None, None
+    if found is not None:
+        enrolment, done = found
+        progress = course_progress(course, current_user.id, done=done)
     return {"enrolment": enrolment, "progress": progress, "enrol_form": EnrolForm()}

@@ -18,14 +18,18 @@ from sqlalchemy import or_, select
 
 from lms.accounts.models import User
 from lms.accounts.sessions import SignInSession
+from lms.announcements.models import Announcement
 from lms.audit.models import AuditEntry
-from lms.authoring.models import DraftLesson, LessonRevision
+from lms.authoring.models import DraftLesson, DraftRemoval, LessonRevision
 from lms.certificates.models import Certificate, CertificateAction
 from lms.columns import utcnow
 from lms.courses.models import Course, Lesson
+from lms.discussions.models import Post, PostReport, Thread
 from lms.enrolment.models import Enrolment
 from lms.extensions import db
 from lms.learning.models import LessonCompletion
+from lms.mail import bounce_of
+from lms.notifications.models import Notification, NotificationPreference
 from lms.quizzes.models import Quiz, QuizAttempt
 from lms.reports.models import ReportExport
 
@@ -45,6 +49,10 @@ FIELDS: dict[str, tuple] = {
             "has_password": _l("Whether a password is set (it is stored only as a one-way hash)."),
             "created_at": _l("When the account was created (UTC)."),
             "last_login_at": _l("When you last signed in (UTC)."),
+            "language": _l("The interface language you last chose; emails to you are written in it."),
+            "email_bounced": _l(
+                "If mail to your address came back undelivered: when, and what the server said."
+            ),
         },
     ),
     "profile": (
@@ -130,6 +138,16 @@ FIELDS: dict[str, tuple] = {
             "created_at": _l("When you saved it (UTC)."),
         },
     ),
+    "draft_removals": (
+        _l("Modules, lessons and questions you removed from course drafts as a course author."),
+        {
+            "course": _l("The course's short name (slug)."),
+            "kind": _l("module, lesson or question."),
+            "title": _l("Its title (a question's text)."),
+            "removed_at": _l("When you removed it (UTC)."),
+            "restored_at": _l("When it was restored, if it was (UTC)."),
+        },
+    ),
     "report_exports": (
         _l("Exports of exact participation figures you took as an administrator."),
         {
@@ -137,6 +155,59 @@ FIELDS: dict[str, tuple] = {
             "channel": _l("web or cli."),
             "format": _l("The file format."),
             "filters": _l("The filters of the export."),
+        },
+    ),
+    "discussion_posts": (
+        _l("What you wrote in course discussions: the threads you started and your replies."),
+        {
+            "course": _l("The course's short name (slug)."),
+            "thread": _l("The thread's number in the course's discussions."),
+            "thread_title": _l("The thread's title."),
+            "started_thread": _l("Whether this post started the thread (its title is yours too)."),
+            "body": _l("What you wrote (Markdown)."),
+            "status": _l("published, held (waiting for a trainer's review) or hidden (by a moderator)."),
+            "hidden_reason": _l("Why a moderator hid it, if one did."),
+            "answer": _l("Whether it was marked as the thread's answer."),
+            "created_at": _l("When you sent it (UTC)."),
+        },
+    ),
+    "discussion_reports": (
+        _l("Posts you reported to a course's trainers."),
+        {
+            "course": _l("The course's short name (slug)."),
+            "post": _l("The reported post's number."),
+            "reason": _l("The reason you gave."),
+            "created_at": _l("When you reported it (UTC)."),
+            "resolved_at": _l("When a trainer dealt with it, if one did (UTC)."),
+        },
+    ),
+    "notifications": (
+        _l("What the platform told you (the notifications page), newest first."),
+        {
+            "kind": _l("enrolment, announcement, reply, certificate or reminder."),
+            "subject": _l("The notification's subject."),
+            "text": _l("Its text."),
+            "link": _l("The page it pointed to."),
+            "created_at": _l("When (UTC)."),
+            "read_at": _l("When you marked it read (UTC)."),
+            "emailed_at": _l("When it was emailed to you at once (UTC)."),
+            "digested_at": _l("When it was sent in your weekly digest (UTC)."),
+        },
+    ),
+    "notification_settings": (
+        _l("How you chose to receive each kind of notification."),
+        {
+            "kind": _l("The kind of notification."),
+            "mode": _l("immediately, weekly (a digest) or never (only on the notifications page)."),
+        },
+    ),
+    "announcements": (
+        _l("Announcements you posted to a course's learners."),
+        {
+            "course": _l("The course's short name (slug)."),
+            "title": _l("The announcement's title."),
+            "body": _l("Its text (Markdown)."),
+            "created_at": _l("When you posted it (UTC)."),
         },
     ),
     "audit_entries": (
@@ -175,6 +246,12 @@ def personal_data(user: User) -> dict:
         "has_password": user.has_usable_password,
         "created_at": _when(user.created_at),
         "last_login_at": _when(user.last_login_at),
+        "language": user.language,
+        "email_bounced": (
+            {"at": _when(bounce.recorded_at), "reason": bounce.reason}
+            if (bounce := bounce_of(user.email)) is not None
+            else None
+        ),
     }
     data["profile"] = {
         "gender": user.gender.value,
@@ -293,11 +370,90 @@ def personal_data(user: User) -> dict:
             .order_by(LessonRevision.created_at, LessonRevision.id)
         )
     ]
+    data["draft_removals"] = [
+        {"course": course, "kind": r.kind, "title": r.title, "removed_at": _when(r.removed_at),
+         "restored_at": _when(r.restored_at)}
+        for r, course in _rows(
+            select(DraftRemoval, Course.slug)
+            .join(Course, Course.id == DraftRemoval.course_id)
+            .where(DraftRemoval.removed_by_id == uid)
+            .order_by(DraftRemoval.removed_at, DraftRemoval.id)
+        )
+    ]  # fmt: skip
     data["report_exports"] = [
         {"created_at": _when(r.created_at), "channel": r.channel, "format": r.format, "filters": r.filters}
         for r in db.session.execute(
             select(ReportExport).where(ReportExport.actor_id == uid).order_by(ReportExport.id)
         ).scalars()
+    ]
+    data["discussion_posts"] = [
+        {
+            "course": slug,
+            "thread": p.thread_id,
+            "thread_title": title,
+            "started_thread": p.opening,
+            "body": p.body,
+            "status": p.status.value,
+            "hidden_reason": p.hidden_reason or None,
+            "answer": p.is_answer,
+            "created_at": _when(p.created_at),
+        }
+        for p, title, slug in _rows(
+            select(Post, Thread.title, Course.slug)
+            .join(Thread, Thread.id == Post.thread_id)
+            .join(Course, Course.id == Post.course_id)
+            .where(Post.author_id == uid)
+            .order_by(Post.created_at, Post.id)
+        )
+    ]
+    data["discussion_reports"] = [
+        {
+            "course": slug,
+            "post": r.post_id,
+            "reason": r.reason,
+            "created_at": _when(r.created_at),
+            "resolved_at": _when(r.resolved_at),
+        }
+        for r, slug in _rows(
+            select(PostReport, Course.slug)
+            .join(Course, Course.id == PostReport.course_id)
+            .where(PostReport.reporter_id == uid)
+            .order_by(PostReport.created_at, PostReport.id)
+        )
+    ]
+    data["notifications"] = [
+        {
+            "kind": n.kind.value,
+            "subject": n.subject,
+            "text": n.text,
+            "link": n.link,
+            "created_at": _when(n.created_at),
+            "read_at": _when(n.read_at),
+            "emailed_at": _when(n.emailed_at),
+            "digested_at": _when(n.digested_at),
+        }
+        for n in db.session.execute(
+            select(Notification)
+            .where(Notification.user_id == uid)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+        ).scalars()
+    ]
+    data["notification_settings"] = [
+        {"kind": p.kind.value, "mode": p.mode.value}
+        for p in db.session.execute(
+            select(NotificationPreference)
+            .where(NotificationPreference.user_id == uid)
+            .order_by(NotificationPreference.kind)
+        ).scalars()
+    ]
+    data["announcements"] = [
+        {"course": slug, "title": a.title, "body": a.body, "created_at": _when(a.created_at)}
+        for a, slug in _rows(
+            select(Announcement, Course.slug)
+            .join(Course, Course.id == Announcement.course_id)
+            .where(Announcement.author_id == uid)
+            .order_by(Announcement.created_at, Announcement.id)
+        )
     ]
     data["audit_entries"] = [
         {

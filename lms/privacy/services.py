@@ -2,12 +2,19 @@
 
 What goes: the name, the email address, the password, every sign-in session, and free text
 that may name the person (notes they saved on lesson versions, reasons written on their
-certificates, the email kept with exact-figure exports they took). What stays, so that the
+certificates, the email kept with exact-figure exports they took, what they wrote in course
+discussions: posts, thread titles, reports, and moderators' reasons for hiding their posts).
+Discussion posts are blanked rather than deleted, as Moodle's forums do: the thread keeps its
+shape, so the replies of others still follow one another and answer what they answered, and
+the pages say the text was removed when its author withdrew their personal data. What stays, so that the
 participation statistics stay true: the account row with its number, role, gender, country,
 institution, profile role and dates, and every enrolment, completion, attempt and certificate
 row. A certificate keeps its code, course and dates; verification then says it was issued and
 that the holder has withdrawn their personal data, without a name. Audit entries name people
 by number only and are not touched (they are append-only; the retention purge ends them).
+Notifications (their text names the person), notification settings and a bounce recorded for
+the address are deleted; announcements the person posted stay with their course, without an
+author.
 """
 
 from __future__ import annotations
@@ -20,12 +27,16 @@ from sqlalchemy import delete, select, update
 from lms import audit
 from lms.accounts.models import User
 from lms.accounts.sessions import SignInSession
+from lms.announcements.models import Announcement
 from lms.authoring.models import LessonRevision
 from lms.certificates.models import Certificate, CertificateAction
 from lms.columns import utcnow
+from lms.discussions.models import Post, PostReport, Thread
 from lms.errors import DomainError
 from lms.extensions import db
 from lms.learning.models import CalendarFeed
+from lms.mail import MailBounce
+from lms.notifications.models import Notification, NotificationPreference
 from lms.reports.models import ReportExport
 
 # Reserved by RFC 2606: never delivered, and refused by the sign-up form's address check.
@@ -71,6 +82,7 @@ def erase(person: User, *, actor: User | None) -> None:
     conditional UPDATE first, so exactly one of two simultaneous requests erases and the other
     raises AlreadyWithdrawn (409), with nothing changed."""
     now = utcnow()
+    address = person.email
     claimed = db.session.execute(
         update(User)
         .where(User.id == person.id, User.withdrawn_at.is_(None))
@@ -90,6 +102,15 @@ def erase(person: User, *, actor: User | None) -> None:
     uid = person.id
     db.session.execute(delete(SignInSession).where(SignInSession.user_id == uid))
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == uid))  # its address stops working
+    db.session.execute(delete(Notification).where(Notification.user_id == uid))
+    db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == uid))
+    db.session.execute(delete(MailBounce).where(MailBounce.address == address.lower()))
+    db.session.execute(
+        update(Announcement)
+        .where(Announcement.author_id == uid)
+        .values(author_id=None)
+        .execution_options(synchronize_session=False)
+    )
     certificates = select(Certificate.id).where(Certificate.user_id == uid).scalar_subquery()
     db.session.execute(
         update(Certificate)
@@ -115,6 +136,14 @@ def erase(person: User, *, actor: User | None) -> None:
         .values(actor_email="")
         .execution_options(synchronize_session=False)
     )
+    for statement in (
+        update(Post)
+        .where(Post.author_id == uid)
+        .values(body="", body_html="", excerpt=None, hidden_reason=""),
+        update(Thread).where(Thread.author_id == uid).values(title=""),
+        update(PostReport).where(PostReport.reporter_id == uid).values(reason=""),
+    ):
+        db.session.execute(statement.execution_options(synchronize_session=False))
     audit.record(audit.Action.ACCOUNT_DELETED, subject=uid, actor=actor)
     db.session.expire(person)
 

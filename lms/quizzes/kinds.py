@@ -15,6 +15,9 @@ class AnswerError(ValueError):
 @dataclass(frozen=True)
 class ChooseOne:
     input_type: str = "radio"
+    # How the course editor asks for the answers: "one" (answers, one of them marked correct),
+    # "several" (answers, any of them correct) or "true-false" (two fixed answers).
+    editor: str = "one"
 
     def read(self, question: Question, values: list[str]) -> frozenset[str]:
         if len(values) != 1:
@@ -28,6 +31,7 @@ class ChooseOne:
 @dataclass(frozen=True)
 class ChooseSeveral:
     input_type: str = "checkbox"
+    editor: str = "several"
 
     def read(self, question: Question, values: list[str]) -> frozenset[str]:
         if not values:
@@ -41,7 +45,7 @@ class ChooseSeveral:
 
 KINDS = {
     QuestionKind.SINGLE: ChooseOne(),
-    QuestionKind.TRUE_FALSE: ChooseOne(),
+    QuestionKind.TRUE_FALSE: ChooseOne(editor="true-false"),
     QuestionKind.MULTIPLE: ChooseSeveral(),
 }
 

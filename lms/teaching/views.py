@@ -14,6 +14,7 @@ from lms.forms import ActionForm
 from lms.policy import admin_required, trainer_required
 from lms.teaching import bp, services
 from lms.teaching.cohort import SORT_KEYS, cohort, has_deadlines
+from lms.teaching.cohort import cohort_page as cohort_page_of
 from lms.teaching.forms import AddTrainerForm
 from lms.web import refusals_on
 
@@ -41,10 +42,11 @@ def cohort_page(slug: str):
     sort = sort if sort in SORT_KEYS else "name"
     descending = request.args.get("order") == "desc"
     only_behind = request.args.get("behind") == "1"
-    members = cohort(course, sort, descending, only_behind)
+    number = request.args.get("page", 1, type=int)
+    page = cohort_page_of(course, number, sort, descending, only_behind)
     return render_template(
-        "teaching/cohort.html", course=course, members=members, sort=sort, descending=descending,
-        deadlines=has_deadlines(course), only_behind=only_behind,
+        "teaching/cohort.html", course=course, page=page, members=page.members, sort=sort,
+        descending=descending, deadlines=has_deadlines(course), only_behind=only_behind,
     )  # fmt: skip
 
 

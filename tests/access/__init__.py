@@ -49,9 +49,12 @@ def cells(
     }
 
 
-# POSTs that a protocol makes a read, sent by clients that have no session and so no token
-# (OAI-PMH harvesters may POST their requests): exempt from CSRF, and changing nothing.
-CSRF_EXEMPT = frozenset({"hub.oai"})
+# POSTs that work without a CSRF token, on purpose: RFC 8058 one-click unsubscribe, which a mail
+# client sends with no session; the signed token in its URL is what authorises it (a forged or
+# altered one is 404 with nothing written: tests/notifications/test_unsubscribe.py). And POSTs
+# that a protocol makes a read, sent by clients that have no session and so no token (OAI-PMH
+# harvesters may POST their requests): exempt from CSRF, and changing nothing.
+CSRF_EXEMPT = frozenset({"notifications.unsubscribe_now", "hub.oai"})
 
 # The usual patterns.
 PUBLIC = cells(200, 200, 200, 200)

@@ -20,6 +20,15 @@ def build(world):
 
     world.authored = build_draft(world.trainer, "authored", modules=1, lessons=1)
     world.theirs = build_draft(world.other_trainer, "theirs", modules=1, lessons=1)
+    world.authored_removal = _removed_module(world.authored, world.trainer)
+    world.theirs_removal = _removed_module(world.theirs, world.other_trainer)
+
+
+def _removed_module(draft, trainer) -> int:
+    """The id of a removed second module of `draft`, to restore."""
+    from lms.authoring import removals, services
+
+    return removals.remove_module(services.add_module(draft, "Removed module"), trainer).id
 
 
 ROUTES = [
@@ -58,7 +67,10 @@ ROUTES = [
         {"direction": "down"},
         note="already last",
     ),
-    post("authoring.remove_module", f"{A}/modules/module-1/remove", DONE),
+    Route("authoring.remove_module", f"{A}/modules/module-1/remove", EDITORS, note="confirmation page"),
+    post("authoring.remove_module", f"{A}/modules/module-1/remove", DONE, {"confirmed": "yes"}),
+    post("authoring.remove_module", f"{A}/modules/module-1/remove", REFUSED, note="not confirmed"),
+    Route("authoring.remove_module", f"{A}/modules/nope/remove", MISSING, note="unknown page"),
     post("authoring.remove_module", f"{A}/modules/nope/remove", MISSING, note="unknown"),
     post("authoring.add_lesson", f"{A}/modules/module-1/lessons", DONE, {"new-title": "More"}),
     Route("authoring.lesson", f"{A}/lessons/lesson-1-1", EDITORS),
@@ -83,7 +95,10 @@ ROUTES = [
         {"direction": "up"},
         note="already first",
     ),
-    post("authoring.remove_lesson", f"{A}/lessons/lesson-1-1/remove", DONE),
+    Route("authoring.remove_lesson", f"{A}/lessons/lesson-1-1/remove", EDITORS, note="confirmation page"),
+    post("authoring.remove_lesson", f"{A}/lessons/lesson-1-1/remove", DONE, {"confirmed": "yes"}),
+    post("authoring.remove_lesson", f"{A}/lessons/lesson-1-1/remove", REFUSED, note="not confirmed"),
+    Route("authoring.remove_lesson", f"{A}/lessons/nope/remove", MISSING, note="unknown page"),
     post("authoring.remove_lesson", f"{A}/lessons/nope/remove", MISSING, note="unknown"),
     Route("authoring.history", f"{A}/lessons/lesson-1-1/history", EDITORS),
     post("authoring.restore", f"{A}/lessons/lesson-1-1/history/1/restore", DONE, {"revision": "2"}),
@@ -109,10 +124,34 @@ ROUTES = [
     post(
         "authoring.move_question", f"{A}/modules/module-1/quiz/questions/q1/move", DONE, {"direction": "up"}
     ),
-    post("authoring.remove_question", f"{A}/modules/module-1/quiz/questions/q1/remove", DONE),
+    Route(
+        "authoring.remove_question", f"{A}/modules/module-1/quiz/questions/q1/remove", EDITORS, note="page"
+    ),
+    post(
+        "authoring.remove_question",
+        f"{A}/modules/module-1/quiz/questions/q1/remove",
+        DONE,
+        {"confirmed": "yes"},
+    ),
+    post(
+        "authoring.remove_question",
+        f"{A}/modules/module-1/quiz/questions/q1/remove",
+        REFUSED,
+        note="not confirmed",
+    ),
     post(
         "authoring.remove_question", f"{A}/modules/module-1/quiz/questions/q9/remove", MISSING, note="unknown"
     ),
+    Route("authoring.removed", f"{A}/removed", EDITORS),
+    Route("authoring.removed", "/authoring/theirs/removed", THEIRS, note="theirs"),
+    post("authoring.restore_removed", lambda w: f"{A}/removed/{w.authored_removal}/restore", DONE),
+    post(
+        "authoring.restore_removed",
+        lambda w: f"{A}/removed/{w.theirs_removal}/restore",
+        MISSING,
+        note="another course's removal",
+    ),  # fmt: skip
+    post("authoring.restore_removed", f"{A}/removed/999999/restore", MISSING, note="unknown"),
     Route("authoring.images", f"{A}/images", EDITORS),
     post("authoring.images", f"{A}/images", REFUSED, {"alt": "No file"}, note="no file"),
     Route("authoring.trainers", f"{A}/trainers", EDITORS),

@@ -51,6 +51,7 @@ ROUTES = [
     ),
     post("enrolment.leave", "/courses/open/leave", cells(LOGIN, 302, 404, 404, not_enrolled=404)),
     Route("enrolment.upload_cohort", "/admin/courses/open/cohort", ADMINS),
+    Route("enrolment.cohort_template", "/admin/cohort-template.csv", ADMINS),
     post(
         "enrolment.upload_cohort",
         "/admin/courses/open/cohort",

@@ -75,8 +75,12 @@ def test_modules_and_lessons_are_added_renamed_and_removed(db, editor, draft):
     db.session.expire_all()
     module = db.session.execute(select(DraftModule).where(DraftModule.slug == "wrapping-up")).scalar_one()
     assert (module.title, module.position, module.lessons[0].slug) == ("Closing", 3, "next-steps")
-    assert editor.submit("/authoring/phones/lessons/next-steps/remove").status_code == 302
-    assert editor.submit("/authoring/phones/modules/wrapping-up/remove").status_code == 302
+    assert (
+        editor.submit("/authoring/phones/lessons/next-steps/remove", {"confirmed": "yes"}).status_code == 302
+    )
+    assert (
+        editor.submit("/authoring/phones/modules/wrapping-up/remove", {"confirmed": "yes"}).status_code == 302
+    )
     db.session.expire_all()
     assert db.session.execute(select(DraftModule).where(DraftModule.slug == "wrapping-up")).first() is None
     assert db.session.execute(select(DraftLesson).where(DraftLesson.slug == "next-steps")).first() is None
@@ -153,7 +157,7 @@ def test_editing_a_question_keeps_option_slugs(db, editor, draft):
     editor.submit("/authoring/phones/modules/module-1/quiz/questions/q1", {
         "kind": "single", "prompt": "Question, reworded?",
         "options-0-slug": "b", "options-0-text": "Wrong",
-        "options-1-slug": "a", "options-1-text": "Right", "options-1-correct": "y",
+        "options-1-slug": "a", "options-1-text": "Right", "correct": "1",
         "options-2-text": "New answer",
     })  # fmt: skip
     db.session.expire_all()
@@ -169,7 +173,8 @@ def test_quiz_settings_and_removal(db, editor, draft):
     db.session.expire_all()
     module = db.session.execute(select(DraftModule).where(DraftModule.slug == "module-1")).scalar_one()
     assert (module.quiz["title"], module.quiz["pass_mark"], module.quiz["max_attempts"]) == ("Check", 80, 0)
-    assert editor.submit("/authoring/phones/modules/module-1/quiz/questions/q1/remove").status_code == 302
+    assert editor.submit("/authoring/phones/modules/module-1/quiz/questions/q1/remove",
+                         {"confirmed": "yes"}).status_code == 302  # fmt: skip
     assert editor.submit("/authoring/phones/modules/module-1/quiz/remove").status_code == 302
     db.session.expire_all()
     assert db.session.get(DraftModule, module.id).quiz is None

@@ -81,6 +81,8 @@ def test_trainer_builds_and_publishes_a_course_and_a_learner_passes_it(page, mak
     page.get_by_role("link", name="Add a quiz to this module").click()
     page.get_by_role("button", name="Create quiz").click()
     page.get_by_role("link", name="Add a question").click()
+    page.get_by_label("One correct answer").check()  # the type first: then only its fields show
+    page.get_by_role("button", name="Choose this type").click()
     page.get_by_label("Question", exact=True).fill("Do most students own a phone?")
     first = page.get_by_role("group", name="Answer 1")
     first.get_by_label("Answer text").fill("Yes")

@@ -125,5 +125,5 @@ def test_unknown_keys_are_reported_with_their_line(tmp_path):
     path.write_text(path.read_text().replace('version = "1.0"', 'version = "1.0"\ncolour = "blue"'))
     _, problems = load_tree(tmp_path)
     assert [str(p) for p in problems] == [
-        f"{path}:8: unknown key 'colour' (allowed: audience, completion, ends_on, enrol_from, enrol_until, enrolment_key, hours, language, outcomes, published, slug, starts_on, summary, title, version)"
+        f"{path}:8: unknown key 'colour' (allowed: audience, completion, ends_on, enrol_from, enrol_until, enrolment_key, hours, image, image_alt, language, outcomes, published, slug, starts_on, summary, title, version)"
     ]

@@ -106,3 +106,67 @@ def test_marking_a_lesson_complete_reads_nothing_twice(client, login, learner, c
     repeated = [statement for statement in counter.statements if counter.statements.count(statement) > 1]
     assert repeated == []
     assert counter.count <= 10, "\n".join(counter.statements)
+
+
+def test_a_warm_lesson_page_reads_the_user_the_course_and_the_learners_state_only(two_sizes, count_queries):
+    """The enrolment and what the learner did come in one statement, and the lesson's text from
+    the per-version cache: three statements (were five) whatever the number of completions."""
+    for number in range(1, 13):
+        two_sizes.submit(f"/courses/large/lessons/m1-l{number}/complete")
+    statements = measure(two_sizes, count_queries, "/courses/large/lessons/m2-l3")
+    assert len(statements) == 3, "\n".join(statements)
+    assert not any("body_html" in statement for statement in statements)
+
+
+def test_the_course_page_of_an_enrolled_learner_reads_enrolment_and_progress_together(
+    two_sizes, count_queries
+):
+    statements = measure(two_sizes, count_queries, "/courses/large")
+    assert len(statements) == 4, "\n".join(statements)  # course, user, enrolment + progress, certificate
+
+
+def test_the_merged_statement_finds_what_the_learner_did_as_the_separate_one(
+    client, login, learner, course, db
+):
+    from lms.learning.progress import done_items, enrolment_and_done
+
+    login(learner)
+    client.submit("/courses/ict-basics/lessons/m1-l1/complete")
+    client.submit("/courses/ict-basics/lessons/m1-l2/complete")
+    client.submit("/courses/ict-basics/quizzes/m1", {"attempt": "1", "q-q1": "a", "q-q2": "a"})
+    client.submit("/courses/ict-basics/quizzes/m2", {"attempt": "1", "q-q1": "b", "q-q2": "b"})  # failed
+    enrolment, done = enrolment_and_done(learner.id, course.id)
+    assert enrolment.user_id == learner.id and enrolment.course_id == course.id
+    assert done == done_items(learner.id, course.id)
+    assert len(done[0]) == 2 and len(done[1]) == 1
+    assert enrolment_and_done(factories.make_user().id, course.id) is None
+
+
+def test_republishing_a_lesson_shows_its_new_text_at_once(client, login, learner, course, db):
+    from lms.content.importer import ImportReport, apply_course
+
+    login(learner)
+    url = "/courses/ict-basics/lessons/m1-l1"
+    assert "A sentence added today" not in client.get(url).get_data(as_text=True)
+    changed = factories.course_spec("ict-basics", modules=2, lessons=2)
+    changed.modules[0].lessons[0].body += "\n\nA sentence added today.\n"
+    apply_course(changed, ImportReport())
+    db.session.commit()
+    assert "A sentence added today" in client.get(url).get_data(as_text=True)
+
+
+def test_lesson_texts_kept_in_memory_stay_within_their_budget(app_context, monkeypatch):
+    from datetime import datetime
+
+    from lms.courses import queries
+
+    monkeypatch.setattr(queries, "CACHED_LESSON_CHARACTERS", 1000)
+    monkeypatch.setattr(queries, "_texts", type(queries._texts)())
+    monkeypatch.setattr(queries, "_texts_size", 0)
+    version = datetime(2026, 1, 1)
+    for number in range(20):
+        queries._keep((number, version), "x" * 100)
+    queries._keep((99, version), "y" * 500)  # more than an eighth of the budget: not kept
+    assert queries._texts_size <= 1000 and len(queries._texts) == 10
+    assert (19, version) in queries._texts and (0, version) not in queries._texts
+    assert (99, version) not in queries._texts

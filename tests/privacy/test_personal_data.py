@@ -12,11 +12,18 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import User
 from lms.accounts.sessions import SignInSession
+from lms.announcements import services as announcements
+from lms.announcements.models import Announcement
 from lms.audit.models import Action, AuditEntry
+from lms.authoring import removals
 from lms.authoring import services as authoring
 from lms.certificates.models import Certificate, CertificateAction
 from lms.certificates.services import current_certificate, revoke
+from lms.discussions import services as discussions
 from lms.enrolment.models import Enrolment
+from lms.mail import MailBounce, record_bounce
+from lms.notifications import services as notifications
+from lms.notifications.models import Kind, Mode, Notification, NotificationPreference
 from lms.privacy import services as privacy
 from lms.privacy.records import FIELDS, FORMAT
 from lms.quizzes.models import QuizAttempt
@@ -55,9 +62,22 @@ def holder(db):
     lesson = draft.modules[0].lessons[0]
     authoring.save_lesson(lesson, seen_revision=lesson.revision, title=lesson.title, minutes=5,
                           body="Text.", author=user, note="Aroha's second pass")  # fmt: skip
+    removals.remove_module(authoring.add_module(draft, "Dropped module"), user)  # and removed a module
     db.session.add(
         ReportExport(actor_id=user.id, actor_email=user.email, channel="web", format="csv", filters={})
     )
+    # And she asked a question in a course's discussions and reported a reply to it.
+    thread = discussions.start_thread(quizzed, user, module_id=None, title="Aroha Ngata asks",
+                                      body="Kia ora, I am Aroha", moderator=False)  # fmt: skip
+    classmate = factories.make_user()
+    factories.enrol(classmate, quizzed)
+    discussions.report(
+        discussions.reply(thread, classmate, "A reply", moderator=False), user, "Aroha: off topic"
+    )
+    # Her notification settings, an announcement she posted, and a bounce of her address.
+    notifications.set_preference(user.id, Kind.REMINDER, Mode.WEEKLY)
+    announcements.post(course, user, "Study group on Friday", "Aroha Ngata hosts it.")
+    record_bounce(user.email, "550 5.1.1 mailbox unavailable")
     db.session.commit()
     return user
 
@@ -84,6 +104,9 @@ def test_a_learner_downloads_everything_held_about_them(client, login, holder, m
     [certificate] = data["certificates"]
     assert [h["kind"] for h in certificate["history"]] == ["issued", "revoked"]
     assert len(data["sessions"]) == 1
+    assert [(r["kind"], r["title"], r["restored_at"]) for r in data["draft_removals"]] == [
+        ("module", "Dropped module", None)
+    ]
     actions = [e["action"] for e in data["audit_entries"]]
     assert "sign-in" in actions and "certificate-revoked" in actions
     assert "Someone Else" not in json.dumps(data)
@@ -151,6 +174,12 @@ def test_deleting_the_account_erases_name_email_and_free_text_and_keeps_the_stat
     assert db.session.execute(select(func.count()).select_from(SignInSession)).scalar_one() == 0
     reasons = db.session.execute(select(CertificateAction.reason)).scalars().all()
     assert all("Aroha" not in reason for reason in reasons)
+    # Notifications (they name her), settings and the bounce of her address go; her announcement
+    # stays with its course, without an author.
+    for model in (Notification, NotificationPreference, MailBounce):
+        assert db.session.execute(select(func.count()).select_from(model)).scalar_one() == 0, model
+    [announcement] = db.session.execute(select(Announcement)).scalars()
+    assert announcement.author_id is None
     # Signed out, and the old credentials open nothing.
     assert client.get("/account").status_code == 302
     refused = client.submit(
@@ -214,7 +243,9 @@ def test_an_administrator_downloads_and_erases_on_request_and_both_are_logged(
     db.session.expire_all()
     logged = [
         (e.action, e.actor_id, e.subject_id)
-        for e in db.session.execute(select(AuditEntry).where(AuditEntry.subject_id == holder.id)).scalars()
+        for e in db.session.execute(
+            select(AuditEntry).where(AuditEntry.subject_id == holder.id).order_by(AuditEntry.id)
+        ).scalars()
         if e.action in ("personal-data-exported", "account-deleted")
     ]
     assert logged == [
