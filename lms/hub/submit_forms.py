@@ -11,6 +11,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     EmailField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -48,6 +49,10 @@ PRACTICE_PARTS = {
 }
 
 
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def _text(label, description=None, max_length=MAX_PART):
     return TextAreaField(
         label, validators=[DataRequired(REQUIRED), Length(max=max_length)], description=description
@@ -66,17 +71,19 @@ class ContributionForm(FlaskForm):
     country = SelectField(_l("Country"), validators=[DataRequired(REQUIRED)])
     themes = SelectMultipleField(
         _l("Themes"),
-        choices=list(THEMES.items()),
+        choices=_choices(THEMES.items()),
         validators=[DataRequired(_l("Choose at least one theme."))],
     )
     audience = SelectMultipleField(
         _l("Audience"),
-        choices=list(AUDIENCES.items()),
+        choices=_choices(AUDIENCES.items()),
         validators=[DataRequired(_l("Choose at least one audience."))],
     )
-    language = SelectField(_l("Language of the text"), choices=list(ITEM_LANGUAGES.items()), default="en")
+    language = SelectField(_l("Language of the text"), choices=_choices(ITEM_LANGUAGES.items()), default="en")
     licence = SelectField(
-        _l("Licence"), choices=[(key, name) for key, (name, _deed) in LICENCES.items()], default="CC-BY-4.0"
+        _l("Licence"),
+        choices=_choices((key, name) for key, (name, _deed) in LICENCES.items()),
+        default="CC-BY-4.0",
     )
     year = IntegerField(
         _l("Year"), validators=[InputRequired(REQUIRED), NumberRange(min=1990, max=date.today().year + 1)],
@@ -93,7 +100,7 @@ class ContributionForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("Choose a country"))] + country_choices()
+        self.country.choices = _choices([("", _l("Choose a country")), *country_choices()])
 
 
 class PracticeForm(ContributionForm):
@@ -110,7 +117,7 @@ class PracticeForm(ContributionForm):
 
 
 class PublicationForm(ContributionForm):
-    publication_type = SelectField(_l("Type of publication"), choices=list(PUBLICATION_TYPES.items()))
+    publication_type = SelectField(_l("Type of publication"), choices=_choices(PUBLICATION_TYPES.items()))
     pdf = FileField(
         _l("The publication (PDF)"), validators=[FileRequired(_l("Please choose a PDF file."))],
         render_kw={"accept": "application/pdf"},
@@ -142,7 +149,7 @@ MOVE_LABELS = {
 
 class ReviewForm(FlaskForm):
     move = SelectField(
-        _l("Decision"), choices=[(move.value, MOVE_LABELS[move.value]) for move in EDITOR_MOVES]
+        _l("Decision"), choices=_choices((move.value, MOVE_LABELS[move.value]) for move in EDITOR_MOVES)
     )
     comment = TextAreaField(
         _l("Comment to the contributor"), validators=[Length(max=MAX_COMMENT)],
