@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy import Enum, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -55,6 +55,22 @@ EDITOR_MOVES = (Move.REQUEST_CHANGES, Move.ACCEPT, Move.PUBLISH, Move.REJECT)
 COMMENT_REQUIRED = frozenset({Move.REQUEST_CHANGES, Move.REJECT})
 EDITABLE = frozenset({State.SUBMITTED, State.CHANGES_REQUESTED})
 MAX_COMMENT = 5000
+
+
+def _state_column(name: str, **kwargs):
+    """A State column whose CHECK constraint is named after the column: two State columns in
+    one table would otherwise both make `ck_<table>_state`, which PostgreSQL refuses."""
+    return mapped_column(
+        Enum(
+            State,
+            values_callable=lambda members: [m.value for m in members],
+            native_enum=False,
+            create_constraint=True,
+            length=32,
+            name=name,
+        ),
+        **kwargs,
+    )
 
 
 class InvalidMove(ValueError):
@@ -118,8 +134,8 @@ class ReviewEvent(db.Model):
     )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    from_state: Mapped[State | None] = enum_column(State, nullable=True)
-    to_state: Mapped[State] = enum_column(State)
+    from_state: Mapped[State | None] = _state_column("from_state", nullable=True)
+    to_state: Mapped[State] = _state_column("to_state")
     comment: Mapped[str] = mapped_column(Text, default="")
 
     submission: Mapped[Submission] = relationship(back_populates="events")

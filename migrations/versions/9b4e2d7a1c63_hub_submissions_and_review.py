@@ -28,7 +28,7 @@ def _kind(values):
 def _state(name="state", nullable=False):
     return sa.Column(
         name,
-        sa.Enum(*STATES, name="state", native_enum=False, create_constraint=True, length=32),
+        sa.Enum(*STATES, name=name, native_enum=False, create_constraint=True, length=32),
         nullable=nullable,
     )
 
