@@ -15,6 +15,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
 from lms.accounts.sessions import SignInSession
@@ -27,6 +28,7 @@ from lms.courses.models import Course, Lesson
 from lms.discussions.models import Post, PostReport, Thread
 from lms.enrolment.models import Enrolment
 from lms.extensions import db
+from lms.hub.submissions import Submission
 from lms.learning.models import LessonCompletion
 from lms.mail import bounce_of
 from lms.notifications.models import Notification, NotificationPreference
@@ -208,6 +210,18 @@ FIELDS: dict[str, tuple] = {
             "title": _l("The announcement's title."),
             "body": _l("Its text (Markdown)."),
             "created_at": _l("When you posted it (UTC)."),
+        },
+    ),
+    "hub_submissions": (
+        _l("What you submitted to the knowledge hub, with its review history."),
+        {
+            "kind": _l("practice or publication."),
+            "title": _l("The title you gave it."),
+            "summary": _l("Its summary."),
+            "body": _l("Its text (Markdown): the parts of a practice under their headings."),
+            "state": _l("submitted, changes-requested, accepted, published or rejected."),
+            "created_at": _l("When you submitted it (UTC)."),
+            "history": _l("Each step of its review: when (UTC), the new state and the comment given."),
         },
     ),
     "audit_entries": (
@@ -454,6 +468,25 @@ def personal_data(user: User) -> dict:
             .where(Announcement.author_id == uid)
             .order_by(Announcement.created_at, Announcement.id)
         )
+    ]
+    data["hub_submissions"] = [
+        {
+            "kind": s.item.kind.value,
+            "title": s.item.title,
+            "summary": s.item.summary,
+            "body": s.item.body,
+            "state": s.state.value,
+            "created_at": _when(s.created_at),
+            "history": [
+                {"at": _when(e.at), "state": e.to_state.value, "comment": e.comment} for e in s.events
+            ],
+        }
+        for s in db.session.execute(
+            select(Submission)
+            .where(Submission.contributor_id == uid)
+            .order_by(Submission.created_at, Submission.id)
+            .options(selectinload(Submission.item), selectinload(Submission.events))
+        ).scalars()
     ]
     data["audit_entries"] = [
         {

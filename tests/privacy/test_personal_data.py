@@ -78,6 +78,10 @@ def holder(db):
     notifications.set_preference(user.id, Kind.REMINDER, Mode.WEEKLY)
     announcements.post(course, user, "Study group on Friday", "Aroha Ngata hosts it.")
     record_bounce(user.email, "550 5.1.1 mailbox unavailable")
+    # A practice she contributed to the knowledge hub.
+    from tests.hub.contributions import make_submission
+
+    make_submission(user, title="Aroha's evening tutors")
     db.session.commit()
     return user
 
