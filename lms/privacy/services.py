@@ -34,11 +34,11 @@ from lms.authoring.models import LessonRevision
 from lms.certificates.models import Certificate, CertificateAction
 from lms.columns import utcnow
 from lms.discussions.models import Post, PostReport, Thread
+from lms.errors import DomainError
+from lms.extensions import db
 from lms.hub.models import Item
 from lms.hub.submissions import ReviewEvent, Submission
 from lms.hub.submissions import State as SubmissionState
-from lms.errors import DomainError
-from lms.extensions import db
 from lms.learning.models import CalendarFeed
 from lms.mail import MailBounce
 from lms.notifications.models import Notification, NotificationPreference

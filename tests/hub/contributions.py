@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from lms.hub import review
 from lms.hub.models import Kind
 
