@@ -11,6 +11,7 @@ import re
 import secrets
 import unicodedata
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -142,6 +143,7 @@ def decide(submission: Submission, editor: User, move: Move, comment: str = "") 
     move = Move(move)
     if move not in AUDIT_ACTIONS:
         raise InvalidMove(f"{move} is not an editor's move")
+    _claim(submission)
     event = submission.move(move, editor, comment)
     if move == Move.PUBLISH:
         publish(submission.item, event.at)
@@ -167,6 +169,19 @@ def decide(submission: Submission, editor: User, move: Move, comment: str = "") 
         event.comment,
         link,
     )
+
+
+def _claim(submission: Submission) -> None:
+    """Compare-and-swap on the state, so that two editors deciding at once (or a double click)
+    make one move: the second UPDATE waits for the first to commit, then matches no row."""
+    claimed = db.session.execute(
+        sa.update(Submission)
+        .where(Submission.id == submission.id, Submission.state == submission.state)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise InvalidMove("the submission changed meanwhile")
 
 
 def mine(user: User) -> list[Submission]:

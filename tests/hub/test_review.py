@@ -4,7 +4,7 @@ editor publishes, notifications and audit entries at each step, hostile input.""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from lms.audit.models import AuditEntry
 from lms.hub import review
@@ -201,3 +201,17 @@ def test_admins_make_editors_and_the_role_is_not_a_trainer_role(client, login, d
     assert response.status_code == 422
     assert client.submit(f"/hub/editors/{other.id}/remove").status_code == 302
     assert db.session.get(HubEditor, other.id) is None
+
+
+def test_a_decision_on_a_state_that_changed_meanwhile_is_refused(db, people):
+    """Two editors decide at once: the second one's session still sees the old state."""
+    contributor, _other, editor = people
+    submission = make_submission(contributor)
+    db.session.commit()
+    from lms.extensions import db as database
+
+    database.session.execute(
+        update(Submission).where(Submission.id == submission.id).values(state=State.REJECTED)
+    )  # another editor's decision, unseen by this session's object
+    with pytest.raises(InvalidMove):
+        review.decide(submission, editor, Move.ACCEPT)
