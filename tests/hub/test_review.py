@@ -215,3 +215,24 @@ def test_a_decision_on_a_state_that_changed_meanwhile_is_refused(db, people):
     )  # another editor's decision, unseen by this session's object
     with pytest.raises(InvalidMove):
         review.decide(submission, editor, Move.ACCEPT)
+
+
+def test_the_review_queue_and_my_submissions_take_as_many_statements_for_one_as_for_six(
+    client, login, db, people, count_queries
+):
+    contributor, _other, editor = people
+    make_submission(contributor, title="First")
+    db.session.commit()
+
+    def statements(url, person):
+        login(person)
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        client.post("/logout", data={"csrf_token": client.csrf_token()})
+        return counter.count
+
+    one = statements("/hub/review", editor), statements("/hub/submissions", contributor)
+    for number in range(5):
+        make_submission(contributor, title=f"More {number}")
+    db.session.commit()
+    assert (statements("/hub/review", editor), statements("/hub/submissions", contributor)) == one
