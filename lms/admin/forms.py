@@ -53,6 +53,12 @@ ACTION_LABELS = {
     Action.DISCUSSION_THREAD_LOCKED: _l("Discussion thread locked"),
     Action.DISCUSSION_THREAD_UNLOCKED: _l("Discussion thread unlocked"),
     Action.NEWSLETTER_SENT: _l("Newsletter issue sent"),
+    Action.HUB_CHANGES_REQUESTED: _l("Hub submission: changes requested"),
+    Action.HUB_SUBMISSION_ACCEPTED: _l("Hub submission accepted"),
+    Action.HUB_SUBMISSION_PUBLISHED: _l("Hub submission published"),
+    Action.HUB_SUBMISSION_REJECTED: _l("Hub submission rejected"),
+    Action.HUB_EDITOR_GRANTED: _l("Hub editor role given"),
+    Action.HUB_EDITOR_REVOKED: _l("Hub editor role removed"),
 }
 
 

@@ -53,6 +53,12 @@ class Action(enum.StrEnum):
     DISCUSSION_THREAD_LOCKED = "discussion-thread-locked"
     DISCUSSION_THREAD_UNLOCKED = "discussion-thread-unlocked"
     NEWSLETTER_SENT = "newsletter-sent"
+    HUB_CHANGES_REQUESTED = "hub-changes-requested"
+    HUB_SUBMISSION_ACCEPTED = "hub-submission-accepted"
+    HUB_SUBMISSION_PUBLISHED = "hub-submission-published"
+    HUB_SUBMISSION_REJECTED = "hub-submission-rejected"
+    HUB_EDITOR_GRANTED = "hub-editor-granted"
+    HUB_EDITOR_REVOKED = "hub-editor-revoked"
 
 
 class AuditEntry(db.Model):

@@ -11,10 +11,13 @@ bp = Blueprint("hub", __name__)
 
 def init_app(app: Flask) -> None:
     from lms.hub import (
+        review_views,  # noqa: F401  (contributions and their review)
         search,  # noqa: F401  (the FTS5 index is made with the table)
         views,  # noqa: F401  (here, not above: views register routes on bp)
     )
     from lms.hub.cli import hub
+    from lms.hub.review import is_editor
+    from lms.hub.submit_forms import STATE_LABELS
     from lms.hub.vocabulary import KINDS, PUBLICATION_TYPES, THEMES, facet_label
 
     app.register_blueprint(bp)
@@ -24,5 +27,7 @@ def init_app(app: Flask) -> None:
         hub_themes=THEMES,
         hub_publication_types=PUBLICATION_TYPES,
         hub_kinds=KINDS,
+        hub_states=STATE_LABELS,
+        is_hub_editor=is_editor,
     )
     add_navigation("hub.browse", _l("Knowledge hub"))

@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from lms.extensions import csrf, limiter
 from lms.forms import ActionForm
+from lms.hub.review import editor_required
 from lms.hub.vocabulary import THEMES
 from lms.i18n import interface_language, language_name
 from lms.newsletters import bp, services
 from lms.newsletters.forms import IssueForm, SubscribeForm
-from lms.policy import hub_editor_required, public
+from lms.policy import public
 from lms.web import refusals_on
 
 MAX_TOKEN = 500
@@ -127,7 +128,7 @@ def unsubscribe_now(token: str):
 
 
 @bp.get("/hub/newsletters/manage")
-@hub_editor_required
+@editor_required
 def manage():
     return render_template("hub/newsletter_manage.html", issues=services.all_issues())
 
@@ -162,7 +163,7 @@ def _save(form: IssueForm, issue=None):
 
 
 @bp.route("/hub/newsletters/new", methods=["GET", "POST"])
-@hub_editor_required
+@editor_required
 def new():
     form = _issue_form()
     if form.validate_on_submit() and (response := _save(form)) is not None:
@@ -178,7 +179,7 @@ def _draft_or_404(number: int):
 
 
 @bp.route("/hub/newsletters/<int:number>/edit", methods=["GET", "POST"])
-@hub_editor_required
+@editor_required
 def edit(number: int):
     found = _draft_or_404(number)
     if not found.is_draft:
@@ -190,7 +191,7 @@ def edit(number: int):
 
 
 @bp.get("/hub/newsletters/<int:number>/preview")
-@hub_editor_required
+@editor_required
 def preview(number: int):
     found = _draft_or_404(number)
     return render_template(
@@ -203,7 +204,7 @@ def preview(number: int):
 
 
 @bp.post("/hub/newsletters/<int:number>/test")
-@hub_editor_required
+@editor_required
 def send_test(number: int):
     found = _draft_or_404(number)
     if not ActionForm().validate_on_submit():
@@ -214,7 +215,7 @@ def send_test(number: int):
 
 
 @bp.post("/hub/newsletters/<int:number>/send")
-@hub_editor_required
+@editor_required
 def send(number: int):
     found = _draft_or_404(number)
     if not ActionForm().validate_on_submit():

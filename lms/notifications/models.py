@@ -20,6 +20,7 @@ class Kind(enum.StrEnum):
     REPLY = "reply"  # a reply to one of the person's threads
     CERTIFICATE = "certificate"  # a course completed: the certificate and its verify link
     REMINDER = "reminder"  # inactivity or a coming deadline
+    HUB = "hub"  # a step in the review of one's contribution to the knowledge hub
 
 
 class Mode(enum.StrEnum):

@@ -43,6 +43,7 @@ KIND_LABELS = {
     Kind.REPLY: _l("Replies to your discussions"),
     Kind.CERTIFICATE: _l("Certificates"),
     Kind.REMINDER: _l("Reminders: inactivity and coming due dates"),
+    Kind.HUB: _l("Your contributions to the knowledge hub"),
 }
 MODE_LABELS = {
     Mode.IMMEDIATELY: _l("Email me at once"),

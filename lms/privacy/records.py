@@ -15,6 +15,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
 from lms.accounts.sessions import SignInSession
@@ -27,6 +28,7 @@ from lms.courses.models import Course, Lesson
 from lms.discussions.models import Post, PostReport, Thread
 from lms.enrolment.models import Enrolment
 from lms.extensions import db
+from lms.hub.submissions import Submission
 from lms.learning.models import LessonCompletion
 from lms.mail import bounce_of
 from lms.newsletters.services import personal_data as newsletter_data
@@ -218,6 +220,18 @@ FIELDS: dict[str, tuple] = {
             "confirmed_at": _l("When the address was confirmed (UTC)."),
             "languages": _l("The languages you chose."),
             "themes": _l("The themes you chose (none: every theme)."),
+        },
+    ),
+    "hub_submissions": (
+        _l("What you submitted to the knowledge hub, with its review history."),
+        {
+            "kind": _l("practice or publication."),
+            "title": _l("The title you gave it."),
+            "summary": _l("Its summary."),
+            "body": _l("Its text (Markdown): the parts of a practice under their headings."),
+            "state": _l("submitted, changes-requested, accepted, published or rejected."),
+            "created_at": _l("When you submitted it (UTC)."),
+            "history": _l("Each step of its review: when (UTC), the new state and the comment given."),
         },
     ),
     "audit_entries": (
@@ -466,6 +480,25 @@ def personal_data(user: User) -> dict:
         )
     ]
     data["newsletter"] = [row] if (row := newsletter_data(user.email)) is not None else []
+    data["hub_submissions"] = [
+        {
+            "kind": s.item.kind.value,
+            "title": s.item.title,
+            "summary": s.item.summary,
+            "body": s.item.body,
+            "state": s.state.value,
+            "created_at": _when(s.created_at),
+            "history": [
+                {"at": _when(e.at), "state": e.to_state.value, "comment": e.comment} for e in s.events
+            ],
+        }
+        for s in db.session.execute(
+            select(Submission)
+            .where(Submission.contributor_id == uid)
+            .order_by(Submission.created_at, Submission.id)
+            .options(selectinload(Submission.item), selectinload(Submission.events))
+        ).scalars()
+    ]
     data["audit_entries"] = [
         {
             "at": _when(e.at),

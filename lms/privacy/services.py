@@ -13,8 +13,10 @@ row. A certificate keeps its code, course and dates; verification then says it w
 that the holder has withdrawn their personal data, without a name. Audit entries name people
 by number only and are not touched (they are append-only; the retention purge ends them).
 Notifications (their text names the person), notification settings, a bounce recorded for
-the address and a newsletter subscription of the address are deleted; announcements the person posted stay with their course, without an
-author.
+the address and a newsletter subscription of the address are deleted; announcements the person
+posted stay with their course, without an author. Their hub submissions that were not published
+are deleted with their draft items; a published one stays in the hub as the editors published it
+(a work published under its licence, which attributes it), with its review comments blanked.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from lms.columns import utcnow
 from lms.discussions.models import Post, PostReport, Thread
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.hub.models import Item
+from lms.hub.submissions import ReviewEvent, Submission
+from lms.hub.submissions import State as SubmissionState
 from lms.learning.models import CalendarFeed
 from lms.mail import MailBounce
 from lms.newsletters.services import erase_address
@@ -146,8 +151,25 @@ def erase(person: User, *, actor: User | None) -> None:
         update(PostReport).where(PostReport.reporter_id == uid).values(reason=""),
     ):
         db.session.execute(statement.execution_options(synchronize_session=False))
+    _erase_hub_submissions(uid)
     audit.record(audit.Action.ACCOUNT_DELETED, subject=uid, actor=actor)
     db.session.expire(person)
+
+
+def _erase_hub_submissions(uid: int) -> None:
+    mine = select(Submission.id).where(Submission.contributor_id == uid)
+    unpublished = select(Submission.item_id).where(
+        Submission.contributor_id == uid, Submission.state != SubmissionState.PUBLISHED
+    )
+    db.session.execute(
+        update(ReviewEvent)
+        .where(ReviewEvent.submission_id.in_(mine.scalar_subquery()))
+        .values(comment="")
+        .execution_options(synchronize_session=False)
+    )
+    for item in db.session.execute(select(Item).where(Item.id.in_(unpublished.scalar_subquery()))).scalars():
+        db.session.delete(item)
+    db.session.flush()
 
 
 def record_download(person: User, *, actor: User) -> None:

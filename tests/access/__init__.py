@@ -14,6 +14,8 @@ The columns (users made by `build_base`):
     trainer        a trainer assigned to `open`
     other_trainer  a trainer assigned only to `hidden`, an unpublished course
     admin          an administrator
+    editor         a learner (faculty) whom an administrator made a hub editor: a capability of
+                   the hub only, so everywhere else they get what `not_enrolled` gets
     inactive       an administrator who signed in and was then deactivated: the session they
                    hold must be worth nothing (they get what anonymous gets)
 
@@ -28,23 +30,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-ROLES = ("anonymous", "enrolled", "not_enrolled", "trainer", "other_trainer", "admin", "inactive")
+ROLES = ("anonymous", "enrolled", "not_enrolled", "trainer", "other_trainer", "admin", "editor", "inactive")
 
 LOGIN = "login"  # 302 to /login?next=...
 
 
 def cells(
-    anonymous, learner, trainer, admin, *, not_enrolled=None, other_trainer=None, inactive=None
+    anonymous, learner, trainer, admin, *, not_enrolled=None, other_trainer=None, inactive=None, editor=None
 ) -> dict:
     """The expected outcome per column. Unless given, `not_enrolled` gets what the enrolled
-    `learner` gets, `other_trainer` what `trainer` gets and `inactive` what `anonymous` gets."""
+    `learner` gets, `other_trainer` what `trainer` gets, `editor` what `not_enrolled` gets and
+    `inactive` what `anonymous` gets."""
+    not_enrolled = learner if not_enrolled is None else not_enrolled
     return {
         "anonymous": anonymous,
         "enrolled": learner,
-        "not_enrolled": learner if not_enrolled is None else not_enrolled,
+        "not_enrolled": not_enrolled,
         "trainer": trainer,
         "other_trainer": trainer if other_trainer is None else other_trainer,
         "admin": admin,
+        "editor": not_enrolled if editor is None else editor,
         "inactive": anonymous if inactive is None else inactive,
     }
 
@@ -103,6 +108,7 @@ def build_base(world) -> None:
     """The users of the columns and the two courses their relations are defined by."""
     from lms.courses.models import CourseTrainer
     from lms.extensions import db
+    from lms.hub.submissions import HubEditor
     from lms.roles import Role
     from tests import factories
 
@@ -112,12 +118,14 @@ def build_base(world) -> None:
     world.other_trainer = factories.make_user(role=Role.TRAINER, full_name="Other Trainer")
     world.admin = factories.make_user(role=Role.ADMIN, full_name="Platform Admin")
     world.inactive = factories.make_user(role=Role.ADMIN, full_name="Former Admin")
+    world.editor = factories.make_user(role=Role.LEARNER, full_name="Hub Editor")
     world.course = factories.make_course("open", modules=1, lessons=2)
     world.draft = factories.make_course("hidden", modules=1, lessons=1, published=False)
     factories.enrol(world.enrolled, world.course)
     factories.enrol(world.inactive, world.course)
     db.session.add(CourseTrainer(course_id=world.course.id, user_id=world.trainer.id))
     db.session.add(CourseTrainer(course_id=world.draft.id, user_id=world.other_trainer.id))
+    db.session.add(HubEditor(user_id=world.editor.id))
     db.session.flush()
 
 

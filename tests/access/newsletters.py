@@ -1,11 +1,12 @@
 """The hub's newsletters: subscribing, confirming, unsubscribing and the archive are public (no
-account needed); composing and sending are for those `lms.policy.may_edit_hub` allows (admins
-until the editor role exists). A draft is 404 in the archive for everyone."""
+account needed); composing and sending are for the hub's editors and administrators
+(`lms.hub.review.editor_required`). A draft is 404 in the archive for everyone."""
 
-from tests.access import ADMINS, LOGIN, PUBLIC, Route, cells, post
+from tests.access import LOGIN, PUBLIC, Route, cells, post
 
 NOT_FOUND = cells(404, 404, 404, 404)
-EDITORS_REDIRECT = cells(LOGIN, 403, 403, 302)
+EDITORS = cells(LOGIN, 403, 403, 200, editor=200)
+EDITORS_REDIRECT = cells(LOGIN, 403, 403, 302, editor=302)
 
 
 def build(world):
@@ -63,8 +64,8 @@ ROUTES = [
         PUBLIC,
     ),
     post("newsletters.unsubscribe_now", "/hub/newsletters/unsubscribe/forged", NOT_FOUND, note="forged"),
-    Route("newsletters.manage", "/hub/newsletters/manage", ADMINS),
-    Route("newsletters.new", "/hub/newsletters/new", ADMINS),
+    Route("newsletters.manage", "/hub/newsletters/manage", EDITORS),
+    Route("newsletters.new", "/hub/newsletters/new", EDITORS),
     post(
         "newsletters.new",
         "/hub/newsletters/new",
@@ -76,7 +77,7 @@ ROUTES = [
             "items": str(w.newsletter_item.id),
         },
     ),
-    Route("newsletters.edit", _draft("/edit"), ADMINS),
+    Route("newsletters.edit", _draft("/edit"), EDITORS),
     post(
         "newsletters.edit",
         _draft("/edit"),
@@ -88,7 +89,7 @@ ROUTES = [
             "items": str(w.newsletter_item.id),
         },
     ),
-    Route("newsletters.preview", _draft("/preview"), ADMINS),
+    Route("newsletters.preview", _draft("/preview"), EDITORS),
     post("newsletters.send_test", _draft("/test"), EDITORS_REDIRECT),
     post("newsletters.send", _draft("/send"), EDITORS_REDIRECT),
 ]

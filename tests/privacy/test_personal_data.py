@@ -82,6 +82,10 @@ def holder(db):
     record_bounce(user.email, "550 5.1.1 mailbox unavailable")
     # And she subscribed to the hub's newsletter with the same address.
     subscribe_confirmed(user.email, ["en", "fr"], ["gender-equality"])
+    # A practice she contributed to the knowledge hub.
+    from tests.hub.contributions import make_submission
+
+    make_submission(user, title="Aroha's evening tutors")
     db.session.commit()
     return user
 
