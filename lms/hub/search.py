@@ -127,7 +127,28 @@ def _sqlite(terms: tuple[str, ...], offset: int, limit: int) -> tuple[int, list]
 
 
 def _postgresql(terms: tuple[str, ...], offset: int, limit: int) -> tuple[int, list]:
+    """One pass over the matches: the page and the number of matches (`count(*) OVER ()`) come
+    from the same scan, over narrow rows (id, rank, date: the text is read for the page's
+    snippets only), since checking and ranking each matching tsvector is what costs. Measured at
+    10,000 items, a word in every item: 114 ms against 163 ms with the text in the window's rows
+    (load 9). Only a page past the end asks the count on its own."""
     params = {"q": " ".join(terms), "published": Status.PUBLISHED.value, "limit": limit, "offset": offset}
+    options = f'StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "'
+    rows = db.session.execute(
+        text(
+            "WITH ranked AS (SELECT id, ts_rank(search_vector, websearch_to_tsquery('simple', :q)) AS score, "
+            "published_at FROM hub_item "
+            "WHERE search_vector @@ websearch_to_tsquery('simple', :q) AND status = :published), "
+            "page AS (SELECT id, score, published_at, count(*) OVER () AS total FROM ranked "
+            "ORDER BY score DESC, published_at DESC LIMIT :limit OFFSET :offset) "
+            "SELECT page.id, ts_headline('simple', item.search_text, websearch_to_tsquery('simple', :q), :options), "
+            "page.total FROM page JOIN hub_item AS item ON item.id = page.id "
+            "ORDER BY page.score DESC, page.published_at DESC"
+        ),
+        params | {"options": options},
+    ).all()
+    if rows:
+        return rows[0][2], [(item_id, snippet) for item_id, snippet, _total in rows]
     total = db.session.execute(
         text(
             "SELECT count(*) FROM hub_item "
@@ -135,19 +156,7 @@ def _postgresql(terms: tuple[str, ...], offset: int, limit: int) -> tuple[int, l
         ),
         params,
     ).scalar_one()
-    options = f'StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "'
-    rows = db.session.execute(
-        text(
-            "SELECT page.id, ts_headline('simple', page.search_text, websearch_to_tsquery('simple', :q), :options) "
-            "FROM (SELECT id, search_text, ts_rank(search_vector, websearch_to_tsquery('simple', :q)) AS score, "
-            "published_at FROM hub_item "
-            "WHERE search_vector @@ websearch_to_tsquery('simple', :q) AND status = :published "
-            "ORDER BY score DESC, published_at DESC "
-            "LIMIT :limit OFFSET :offset) AS page ORDER BY page.score DESC, page.published_at DESC"
-        ),
-        params | {"options": options},
-    ).all()
-    return total, [tuple(row) for row in rows]
+    return total, []
 
 
 _BACKENDS = {"sqlite": _sqlite, "postgresql": _postgresql}

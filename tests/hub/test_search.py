@@ -123,3 +123,14 @@ def test_the_index_follows_publishing_unpublishing_editing_and_deleting(db):
     db.session.delete(item)
     db.session.commit()
     assert search("wombat").total == 0
+
+
+def test_the_number_of_matches_is_right_on_every_page_and_past_the_end(db):
+    for number in range(5):
+        make_item(title=f"Quokkaville {number}", slug=f"quokkaville-{number}")
+    make_item(title="Morning lectures", slug="morning-lectures")
+    db.session.commit()
+    pages = [search("quokkaville", page=page, per_page=2) for page in (1, 2, 3, 4)]
+    assert [results.total for results in pages] == [5, 5, 5, 5]
+    assert [len(results.hits) for results in pages] == [2, 2, 1, 0]
+    assert len({hit.item.slug for results in pages for hit in results.hits}) == 5
