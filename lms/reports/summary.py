@@ -337,8 +337,11 @@ def _statement_pending(connection: Connection, statement, parameters) -> _Pendin
     if isinstance(statement, Insert):
         if name not in _PAIR_TABLES:
             return None  # a new user or course has no enrolment yet
-        compiled = statement.compile(dialect=connection.dialect).params
-        for values in parameters if isinstance(parameters, list) else [parameters or {}]:
+        # An ORM bulk INSERT (a list of rows) has its values in the rows and cannot be compiled
+        # outside its execution; a single INSERT may have them in `.values()`.
+        many = isinstance(parameters, list)
+        compiled = {} if many else statement.compile(dialect=connection.dialect).params
+        for values in parameters if many else [parameters or {}]:
             merged = {**compiled, **values}
             if merged.get("user_id") is None or merged.get("course_id") is None:
                 raise RuntimeError(
@@ -369,7 +372,9 @@ def _do_orm_execute(state) -> object | None:
         return None
     _begin(connection, pending)
     result = state.invoke_statement()
-    if result.rowcount == 0:  # nothing written (a lost race of ON CONFLICT DO NOTHING, a claimed row)
+    # Nothing written (a lost race of ON CONFLICT DO NOTHING, a claimed row); an ORM bulk
+    # INSERT's result has no row count, and `_finish` reads what is there either way.
+    if getattr(result, "rowcount", None) == 0:
         return result
     _finish(connection, pending)
     return result

@@ -307,3 +307,34 @@ def test_a_profile_change_moves_the_persons_enrolments(two_courses):
     maintained = summary.table_rows(_db.session.connection())
     summary.rebuild(_db.session.connection())
     _same(maintained, summary.table_rows(_db.session.connection()))
+
+
+def test_an_orm_bulk_insert_of_enrolments_and_certificates_is_counted(two_courses):
+    """`session.execute(insert(Model), [rows])` (how seeds and imports write thousands at once)
+    goes through the same hook as a flush: the summary still equals a rebuild."""
+    from sqlalchemy import insert
+
+    people = [factories.make_user() for _ in range(3)]
+    _db.session.commit()
+    course = two_courses[0]
+    _db.session.execute(
+        insert(Enrolment),
+        [
+            {"user_id": p.id, "course_id": course.id, "enrolled_at": BASE, "record_key": n + 1}
+            for n, p in enumerate(people)
+        ],
+    )
+    _db.session.execute(
+        insert(Certificate),
+        [
+            {"code": f"B{n:010d}", "user_id": p.id, "course_id": course.id, "status": CertificateStatus.VALID,
+             "holder_name": "Holder", "course_title": "Course", "course_version": "1.0", "hours": 1.0,
+             "language": "en", "completed_at": BASE, "issuer_name": "Centre"}
+            for n, p in enumerate(people)
+        ],
+    )  # fmt: skip
+    _db.session.commit()
+    maintained = summary.table_rows(_db.session.connection())
+    assert sum(m[0] for key, m in maintained[0].items() if key[0] == COURSE) == 3
+    summary.rebuild(_db.session.connection())
+    _same(maintained, summary.table_rows(_db.session.connection()))
