@@ -66,6 +66,13 @@ def check_text(value: str, name: str | None = None) -> None:
         raise UnstorableText(name)
 
 
+def one_line(text: str) -> str:
+    """`text` as one line without NUL: for what becomes a mail header, a title or a stored
+    reason, where a line break would fold a header (or fail the delivery) and PostgreSQL refuses
+    NUL. Text that arrives from outside a request (tasks, CLIs, files) passes no request check."""
+    return " ".join(text.replace("\x00", "").split())
+
+
 def _decode(raw: bytes, name: str | None) -> str:
     try:
         text = raw.decode("utf-8")  # strict: refuses invalid sequences and encoded surrogates

@@ -32,6 +32,7 @@ from lms import queue
 from lms.columns import utcnow
 from lms.extensions import db
 from lms.files import private_directory, write_private
+from lms.inputs import one_line
 from lms.unit_of_work import unit_of_work
 
 
@@ -66,7 +67,7 @@ def bounce_of(address: str) -> MailBounce | None:
 def record_bounce(address: str, reason: str = "") -> MailBounce:
     """Record (or update) a bounce; flushes only. `reason` is kept short and on one line."""
     address = address.strip().lower()
-    reason = " ".join((reason or "").replace("\x00", "").split())[:200]
+    reason = one_line(reason or "")[:200]
     bounce = bounce_of(address)
     if bounce is None:
         bounce = MailBounce(address=address, reason=reason, recorded_at=utcnow())
@@ -124,7 +125,7 @@ def compose(
     # A subject is one line whatever a course or thread title held: CR, LF (and the other line
     # breaks str.split knows) would make the email package refuse the header, the task fail and
     # the mail never leave; NUL is dropped.
-    message["Subject"] = " ".join(subject.replace("\x00", "").split())
+    message["Subject"] = one_line(subject)
     message["Date"] = date
     message["Message-ID"] = message_id
     for name, value in (headers or {}).items():

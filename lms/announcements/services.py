@@ -20,6 +20,7 @@ from lms.courses.models import Course
 from lms.enrolment.models import Enrolment, EnrolmentStatus
 from lms.errors import DomainError
 from lms.extensions import db
+from lms.inputs import one_line
 from lms.links import absolute_url
 from lms.notifications.models import Kind
 from lms.notifications.services import notify, when_committed
@@ -39,7 +40,7 @@ class AnnouncementError(DomainError):
 def post(course: Course, author: User, title: str, body: str) -> Announcement:
     """Store the announcement and queue the learners' notifications (after the commit).
     Raises AnnouncementError for empty, oversized or unrenderable text. Flushes only."""
-    title = " ".join((title or "").replace("\x00", "").split())
+    title = one_line(title or "")
     body = (body or "").replace("\x00", "").strip()
     if not title or len(title) > MAX_TITLE:
         raise AnnouncementError(_("Give a title of at most %(max)d characters.", max=MAX_TITLE), "title")

@@ -26,6 +26,7 @@ from lms.columns import utcnow
 from lms.database import insert_unless_present
 from lms.extensions import db
 from lms.i18n import speaking
+from lms.inputs import one_line
 from lms.links import absolute_url
 from lms.mail import bounce_of, send_mail
 from lms.notifications.models import Kind, Mode, Notification, NotificationPreference
@@ -199,7 +200,7 @@ def notify(
     kind = Kind(kind)
     with speaking(user.language):
         # No NUL (PostgreSQL stores none; one title with it would fail a whole batch of learners).
-        subject_text = " ".join(_render(subject).replace("\x00", "").split())[:300]
+        subject_text = one_line(_render(subject))[:300]
         body = _render(text).replace("\x00", "")
     now = now or utcnow()
     inserted = db.session.execute(
