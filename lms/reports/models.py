@@ -94,8 +94,14 @@ COURSE_MONTH = 2  # course, first day of the enrolment month, gender
 COURSE = 3  # course, gender (all time)
 COURSE_PLACE = 4  # course, gender, country, institution (all time)
 COURSE_ROLE = 5  # course, gender, profile role (all time)
-LEVELS = (FINE, COURSE_DAY, COURSE_MONTH, COURSE, COURSE_PLACE, COURSE_ROLE)
+# Every course together (course_id ANY_COURSE): first day of the enrolment month, gender, country,
+# institution, profile role. An administrator's report filtered by place or profile role and
+# period reads these (with FINE rows for the days of a month cut by the period), not FINE rows:
+# at a million enrolments 127,000 rows against 991,000.
+PROFILE_MONTH = 6
+LEVELS = (FINE, COURSE_DAY, COURSE_MONTH, COURSE, COURSE_PLACE, COURSE_ROLE, PROFILE_MONTH)
 ANY_DAY = date(1970, 1, 1)  # the day of the rows that keep none
+ANY_COURSE = 0  # the course of the rows that keep none (no course has id 0)
 
 
 def level_key(level: int, fine: tuple) -> tuple:
@@ -111,4 +117,6 @@ def level_key(level: int, fine: tuple) -> tuple:
         return (course_id, ANY_DAY, gender, fine[3], fine[4], "")
     if level == COURSE_ROLE:
         return (course_id, ANY_DAY, gender, "", "", fine[5])
+    if level == PROFILE_MONTH:
+        return (ANY_COURSE, day.replace(day=1), gender, *fine[3:6])
     return (course_id, ANY_DAY, gender, "", "", "")

@@ -37,6 +37,7 @@ from lms.reports.models import (
     COURSE_PLACE,
     COURSE_ROLE,
     FINE,
+    PROFILE_MONTH,
     ParticipationDays,
     ParticipationSummary,
 )
@@ -280,31 +281,38 @@ def _summary_rows(table, report_filter: ReportFilter, breakdown: str) -> list[Co
             conditions.append(t.institution == report_filter.institution)
         if report_filter.profile_role:
             conditions.append(t.profile_role == report_filter.profile_role)
+        if report_filter.course_ids is None and not report_filter.audience and breakdown != "course":
+            # Every course: whole months from PROFILE_MONTH, the days around them from FINE.
+            return [*conditions, _period(t, first, last, PROFILE_MONTH, FINE)]
         conditions.append(t.level == FINE)
         if first:
             conditions.append(t.day >= first)
         if last:
             conditions.append(t.day <= last)
         return conditions
-    # Whole months [months_from, months_to) from COURSE_MONTH, the days around them from COURSE_DAY.
+    return [*conditions, _period(t, first, last, COURSE_MONTH, COURSE_DAY)]
+
+
+def _period(t, first: date | None, last: date | None, by_month: int, by_day: int) -> ColumnElement:
+    """The rows of the enrolments from `first` to `last` (either open): the whole months
+    [months_from, months_to) at level `by_month`, the days around them at level `by_day`."""
     months_from = None if first is None else (first if first.day == 1 else _first_of_next_month(first))
     months_to = None if last is None else _first_of_next_month(last).replace(day=1)
     if months_to is not None and last != months_to - timedelta(days=1):
         months_to = last.replace(day=1)
     if months_from is not None and months_to is not None and months_from >= months_to:
-        days = [t.level == COURSE_DAY, t.day >= first, t.day <= last]
-        return [*conditions, and_(*days)]
-    in_months = [t.level == COURSE_MONTH]
+        return and_(t.level == by_day, t.day >= first, t.day <= last)
+    in_months = [t.level == by_month]
     if months_from is not None:
         in_months.append(t.day >= months_from)
     if months_to is not None:
         in_months.append(t.day < months_to)
     parts = [and_(*in_months)]
     if first is not None and first < months_from:
-        parts.append(and_(t.level == COURSE_DAY, t.day >= first, t.day < months_from))
+        parts.append(and_(t.level == by_day, t.day >= first, t.day < months_from))
     if last is not None and months_to <= last:
-        parts.append(and_(t.level == COURSE_DAY, t.day >= months_to, t.day <= last))
-    return [*conditions, or_(*parts)]
+        parts.append(and_(t.level == by_day, t.day >= months_to, t.day <= last))
+    return or_(*parts)
 
 
 def counts(report_filter: ReportFilter, breakdown: str) -> list[CountRow]:

@@ -1,7 +1,7 @@
 """The maintained summary of participation: what the dashboard, the CSV and the brief read.
 
 `enrolment_summary` holds, per key (course, enrolment day, gender, country, institution,
-profile role) and at four levels of detail (`lms.reports.models.LEVELS`), the additive measures
+profile role) and at several levels of detail (`lms.reports.models.LEVELS`), the additive measures
 of a report: counts, quiz score sums and counts, and the plain sums of the record keys of each
 count (a cell key is such a sum modulo M, so it survives adding rows up). `enrolment_days`
 holds the histogram of whole days to completion per key, from which medians are read. Reading
@@ -63,6 +63,7 @@ from lms.enrolment.models import Enrolment
 from lms.extensions import db
 from lms.quizzes.models import QuizAttempt
 from lms.reports.models import (
+    ANY_COURSE,
     ANY_DAY,
     COURSE,
     COURSE_DAY,
@@ -71,6 +72,7 @@ from lms.reports.models import (
     COURSE_ROLE,
     FINE,
     LEVELS,
+    PROFILE_MONTH,
     ParticipationDays,
     ParticipationSummary,
     level_key,
@@ -435,19 +437,24 @@ def rebuild(connection: Connection) -> int:
     for table, measures in ((SUMMARY, MEASURE_COLUMNS), (DAYS, ("days", "completers"))):
         t = table.c
         any_day = literal(ANY_DAY, type_=t.day.type)
-        for level in (COURSE_DAY, COURSE_MONTH, COURSE, COURSE_PLACE, COURSE_ROLE):
-            day = {COURSE_DAY: t.day, COURSE_MONTH: month_start(t.day)}.get(level)
-            kept = {COURSE_PLACE: ("country", "institution"), COURSE_ROLE: ("profile_role",)}.get(level, ())
+        for level in (COURSE_DAY, COURSE_MONTH, COURSE, COURSE_PLACE, COURSE_ROLE, PROFILE_MONTH):
+            day = {COURSE_DAY: t.day, COURSE_MONTH: month_start(t.day), PROFILE_MONTH: month_start(t.day)}.get(level)  # fmt: skip
+            kept = {
+                COURSE_PLACE: ("country", "institution"),
+                COURSE_ROLE: ("profile_role",),
+                PROFILE_MONTH: ("country", "institution", "profile_role"),
+            }.get(level, ())
             profile = [t[name] if name in kept else literal("").label(name) for name in ("country", "institution", "profile_role")]  # fmt: skip
+            every_course = level == PROFILE_MONTH
             keys = [
                 literal(level).label("level"),
-                t.course_id,
+                literal(ANY_COURSE).label("course_id") if every_course else t.course_id,
                 (any_day if day is None else day).label("day"),
             ]
             extra = [t.days] if table is DAYS else []
             summed = [func.sum(t[name]) for name in measures if name != "days"]
             grouped = [
-                t.course_id,
+                *([] if every_course else [t.course_id]),
                 *([] if day is None else [day]),
                 t.gender,
                 *(t[name] for name in kept),

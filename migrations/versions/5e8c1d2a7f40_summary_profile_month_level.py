@@ -1,0 +1,31 @@
+"""participation summary: a level for every course together by month, gender, country,
+institution and profile role (lms.reports.models.PROFILE_MONTH), filled by a rebuild
+
+Revision ID: 5e8c1d2a7f40
+Revises: 9b4e2d7a1c63
+Create Date: 2026-12-02 18:30:00.000000
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "5e8c1d2a7f40"
+down_revision = "9b4e2d7a1c63"
+branch_labels = None
+depends_on = None
+
+PROFILE_MONTH = 6
+
+
+def upgrade():
+    # The same statements as `flask reports rebuild-summary`, in this migration's transaction.
+    from lms.reports import summary
+
+    summary.rebuild(op.get_bind())
+
+
+def downgrade():
+    for table in ("enrolment_days", "enrolment_summary"):
+        op.execute(sa.text(f"DELETE FROM {table} WHERE level = :level").bindparams(level=PROFILE_MONTH))
