@@ -59,6 +59,7 @@ ACTION_LABELS = {
     Action.HUB_SUBMISSION_REJECTED: _l("Hub submission rejected"),
     Action.HUB_EDITOR_GRANTED: _l("Hub editor role given"),
     Action.HUB_EDITOR_REVOKED: _l("Hub editor role removed"),
+    Action.HUB_BRIEF_PUBLISHED: _l("Policy brief published in the hub"),
 }
 
 

@@ -59,6 +59,7 @@ class Action(enum.StrEnum):
     HUB_SUBMISSION_REJECTED = "hub-submission-rejected"
     HUB_EDITOR_GRANTED = "hub-editor-granted"
     HUB_EDITOR_REVOKED = "hub-editor-revoked"
+    HUB_BRIEF_PUBLISHED = "hub-brief-published"
 
 
 class AuditEntry(db.Model):

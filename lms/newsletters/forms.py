@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes (no script needed)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from lms.forms import CheckboxesField
 
 
 class SubscribeForm(FlaskForm):

@@ -88,8 +88,8 @@ def _story(report: Report) -> list:
     story = [
         Text(_("Participation by gender — policy brief"), 17, after=5),
         Text(f"{current_app.config['SITE_NAME']} · {format_date(datetime.now(UTC).date(), 'long')}", 9),
-        Text(_period(report), 9),
-        Text(_("Filters: %(filters)s", filters=_describe(report.filter.described)), 9),
+        Text(period(report), 9),
+        Text(filters_line(report), 9),
         Spacer(1, 3 * mm),
     ]
     if report.empty:
@@ -111,11 +111,12 @@ def _story(report: Report) -> list:
                 label = _("By %(breakdown)s", breakdown=str(BREAKDOWNS[name].label).lower())
                 story += [Spacer(1, 3 * mm), _heading(label), _breakdown_table(report, name)]
     story += [Spacer(1, 3 * mm), _heading(_("Method"))]
-    story += [Text(text, 8.5) for text in _method(report.threshold)]
+    story += [Text(text, 8.5) for text in method(report.threshold)]
     return story
 
 
-def _period(report: Report) -> str:
+def period(report: Report) -> str:
+    """The period the report covers, as a sentence."""
     chosen = report.filter
     start, end = chosen.enrolled_from, chosen.enrolled_to
     if start and end:
@@ -188,8 +189,11 @@ def _plural_of(breakdown: str) -> str:
     return {"country": _("countries"), "course": _("courses")}.get(breakdown, breakdown)
 
 
-def _describe(described: dict) -> str:
-    return ", ".join(f"{k.replace('_', ' ')} = {v}" for k, v in described.items()) or _("none (everything)")
+def filters_line(report: Report) -> str:
+    """The report's filters, as a sentence ("none (everything)" without any)."""
+    described = report.filter.described
+    shown = ", ".join(f"{k.replace('_', ' ')} = {v}" for k, v in described.items()) or _("none (everything)")
+    return _("Filters: %(filters)s", filters=shown)
 
 
 def _grid(rows: list[list], widths: list[float], repeat: int = 1) -> Table:
@@ -270,7 +274,9 @@ def _bars(report: Report) -> GenderBars:
     return GenderBars(blocks)
 
 
-def _method(threshold: int) -> list[str]:
+def method(threshold: int) -> list[str]:
+    """The method note in paragraphs: what is counted, the parity index, and the disclosure
+    control (lms.reports.disclosure.method_note). The brief and its hub page both print it."""
     return [
         _(
             "Unit: the enrolment. Every enrolment in the filter counts, including learners who later "

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import abort, current_app
+from flask_babel import gettext as _
 
 from lms.courses.models import Course
-from lms.courses.queries import taught_courses
+from lms.courses.queries import course_by_slug, taught_courses
+from lms.errors import abort_with
 from lms.policy import has_role
 from lms.reports.forms import FilterForm
 from lms.reports.measures import Report, build_report
@@ -29,6 +31,29 @@ class Scope:
 
 def scope_of(user) -> Scope:
     return Scope(taught_courses(user), has_role(user, Role.ADMIN))
+
+
+def filter_form(args, user) -> tuple[FilterForm, Scope]:
+    """The filter form of `args` (a query string) for this person; a course they may not
+    report on is refused (403). Not yet validated: a page shows the form's errors."""
+    scope = scope_of(user)
+    slug = args.get("course", "")
+    taught = {c.slug for c in scope.courses}
+    if slug and not scope.everything and slug not in taught and course_by_slug(slug) is not None:
+        abort(403)
+    return FilterForm(args, scope.courses), scope
+
+
+def requested_filter(args, user) -> tuple[ReportFilter, FilterForm]:
+    """The validated filter of a download or a publication: invalid filters are refused with
+    400 and the reasons, as no form is shown to correct them."""
+    form, scope = filter_form(args, user)
+    if not form.validate():
+        problems = "; ".join(
+            f"{form[name].label.text}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
+        )
+        abort_with(400, _("The filters are not valid: %(problems)s", problems=problems))
+    return report_filter(form, scope), form
 
 
 def threshold() -> int:

@@ -14,9 +14,7 @@ from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.courses.queries import course_by_slug
 from lms.csvexport import csv_response
-from lms.errors import abort_with
 from lms.forms import ActionForm
 from lms.jobs import services as jobs
 from lms.policy import admin_required, has_role, trainer_required
@@ -24,32 +22,17 @@ from lms.reports import bp, charts, disclosure, services
 from lms.reports import jobs as report_jobs
 from lms.reports.breakdowns import BREAKDOWNS, IN_BRIEF, PUBLISHED
 from lms.reports.exports import CSV_HEADER, FORMATS, csv_stream
-from lms.reports.forms import FilterForm
 from lms.reports.measures import ALL, COUNTS, GENDER_LABELS, GENDERS, MEASURE_LABELS, RATES
-from lms.reports.participation import participation_report, report_filter, scope_of, threshold
+from lms.reports.participation import (
+    filter_form,
+    participation_report,
+    report_filter,
+    requested_filter,
+    threshold,
+)
 from lms.roles import Role
 
 CHART_GROUPS = 25
-
-
-def _form():
-    """The filter form for this person; a course they may not report on is refused (403)."""
-    scope = scope_of(current_user)
-    slug = request.args.get("course", "")
-    taught = {c.slug for c in scope.courses}
-    if slug and not scope.everything and slug not in taught and course_by_slug(slug) is not None:
-        abort(403)
-    return FilterForm(request.args, scope.courses), scope
-
-
-def _download_filter():
-    form, scope = _form()
-    if not form.validate():
-        problems = "; ".join(
-            f"{form[name].label.text}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
-        )
-        abort_with(400, _("The filters are not valid: %(problems)s", problems=problems))
-    return report_filter(form, scope), form
 
 
 def _filename(extension: str, kind: str = "participation") -> str:
@@ -59,7 +42,7 @@ def _filename(extension: str, kind: str = "participation") -> str:
 @bp.get("/reports/participation")
 @trainer_required
 def dashboard():
-    form, scope = _form()
+    form, scope = filter_form(request.args, current_user)
     is_admin = has_role(current_user, Role.ADMIN)
     if not form.validate():
         return render_template(
@@ -129,7 +112,7 @@ def _breakdown_chart(report, by: str, courses: dict):
 @trainer_required
 def download_csv():
     """Protected: fit for publication."""
-    report_filter_, _form_ = _download_filter()
+    report_filter_, _form_ = requested_filter(request.args, current_user)
     rows = csv_stream(report_filter_, PUBLISHED, threshold=threshold(), protected=True)
     return csv_response(_filename("csv"), CSV_HEADER, rows)  # streamed: computed as it is sent
 
@@ -140,7 +123,7 @@ def download_exact_csv():
     """Exact figures, for administrators only; every download is written to the audit log."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    report_filter_, _form_ = _download_filter()
+    report_filter_, _form_ = requested_filter(request.args, current_user)
     services.record_unsuppressed_export(current_user, report_filter_.described, channel="web", format="csv")
     report = participation_report(report_filter_, PUBLISHED, protected=False)
     rows = list(FORMATS["csv"].render(report))  # computed in the unit of work; sent after its commit
@@ -154,7 +137,7 @@ def export(kind: str):
     or (administrators only, written to the audit log now) the exact CSV."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    report_filter_, _form_ = _download_filter()
+    report_filter_, _form_ = requested_filter(request.args, current_user)
     if kind == "exact":
         if not has_role(current_user, Role.ADMIN):
             abort(403)
@@ -168,7 +151,7 @@ def export(kind: str):
 @bp.get("/reports/participation/brief.pdf")
 @trainer_required
 def download_brief():
-    report_filter_, _form_ = _download_filter()
+    report_filter_, _form_ = requested_filter(request.args, current_user)
     report = participation_report(report_filter_, IN_BRIEF, protected=True)
     response = Response(FORMATS["pdf"].render(report), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{_filename("pdf")}"'
