@@ -56,7 +56,7 @@ class ParticipationSummary(_SummaryKey, db.Model):
     __table_args__ = (
         Index("ix_enrolment_summary_level_day", "level", "day"),
         Index("ix_enrolment_summary_level_country", "level", "country", "institution"),
-        Index("ix_enrolment_summary_level_role", "level", "profile_role"),
+        Index("ix_enrolment_summary_level_role_day", "level", "profile_role", "day"),
     )
 
     enrolled: Mapped[int] = mapped_column(default=0)
@@ -80,6 +80,7 @@ class ParticipationDays(_SummaryKey, db.Model):
     __table_args__ = (
         Index("ix_enrolment_days_level_day", "level", "day"),
         Index("ix_enrolment_days_level_country", "level", "country", "institution"),
+        Index("ix_enrolment_days_level_role_day", "level", "profile_role", "day"),
     )
 
     days: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

@@ -349,13 +349,10 @@ def completion_days_stream(
     )
     width = len(groups)
     # Streamed, in group order: a caller can take each group's median and forget its histogram.
-    for row in db.session.execute(query, execution_options={"yield_per": 2000}):
-        yield (
-            tuple(_value(v) for v in row[:width]),
-            _value(row[width]),
-            int(row[width + 1]),
-            int(row[width + 2]),
-        )
+    # The summary's columns are plain strings and integers (no enum to unwrap, no conversion):
+    # this loop runs once per histogram row, 67,000 times for 300 institutions at 1M enrolments.
+    for row in db.session.execute(query, execution_options={"yield_per": 5000}):
+        yield row[:width], row[width], row[width + 1], row[width + 2]
 
 
 def _value(member) -> str:
