@@ -218,7 +218,9 @@ def test_the_published_item_is_a_policy_brief_by_the_centre(db, app, admin, cour
     assert "## Findings" in item.body and "## Method" in item.body
     assert "cell-key method" in item.body  # the disclosure method is in the method note
     [attachment] = item.attachments
-    assert attachment.pages >= 2 and "Headline figures" in attachment.text
+    # Words without an f-ligature: "fi" and "ff" can come out of the PDF as nothing (see README,
+    # "Knowledge hub", known problem), depending on what the process typeset before.
+    assert attachment.pages >= 2 and "Gender parity index" in attachment.text
     audit = db.session.execute(
         select(AuditEntry).where(AuditEntry.action == Action.HUB_BRIEF_PUBLISHED.value)
     ).scalar_one()
@@ -246,8 +248,8 @@ def test_the_body_states_the_protected_figures_never_the_exact_ones(db, admin, c
 @pytest.mark.parametrize(
     ("language", "direction", "word", "heading"),
     [
-        ("en", "ltr", "Headline figures", "## Findings"),
-        ("fr", "ltr", "Chiffres clés", "## Constats"),
+        ("en", "ltr", "Gender parity index", "## Findings"),
+        ("fr", "ltr", "Indice de parité entre les sexes", "## Constats"),
         ("ar", "rtl", "الصفحة", "## النتائج"),
     ],
 )
